@@ -12,6 +12,7 @@ build_pkgs=(
   libsqlite3-dev sqlite3
   libarchive-dev
   libcpp-httplib-dev
+  qt6-qpa-plugins fonts-dejavu-core
   xvfb xauth
 )
 # Tests cross-check saved models against XGBoost's own Python package.
