@@ -2,7 +2,7 @@
 
 # Warnings and the project-wide definitions every target gets.
 function(mb_target_defaults target)
-  target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS)
+  target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS MB_VERSION_STRING="${PROJECT_VERSION}")
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
                                              -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual)

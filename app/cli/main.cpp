@@ -1,0 +1,57 @@
+// modelbench-cli: every ModelBench action without a window.
+#include "app/cli/cli_commands.h"
+#include "app/cli/cli_output.h"
+
+#include <QGuiApplication>
+
+#include <cstring>
+
+namespace {
+
+const char kUsage[] =
+    "Usage: modelbench-cli <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  run PIPELINE.json        run a pipeline as a tracked run; prints the result JSON\n"
+    "  predict --model PATH --data CSV --out CSV\n"
+    "                           batch prediction through the saved preprocessing\n"
+    "  validate DATA.csv        data checks before training (--schema, --target)\n"
+    "  runs list | runs show ID list runs, or show one\n"
+    "  metrics RUN [KEY]        every point of a metric series (--csv)\n"
+    "  nodes                    the node types pipelines can use\n"
+    "\n"
+    "Run 'modelbench-cli <command> --help' for a command's options.\n"
+    "Data is printed on stdout, diagnostics on stderr; the exit code is 0 only on success.\n";
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // Charts and confusion matrices are drawn off screen: no display is ever needed.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("modelbench-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MB_VERSION_STRING));
+
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    if (args.isEmpty() || args[0] == QLatin1String("--help") || args[0] == QLatin1String("-h") || args[0] == QLatin1String("help")) {
+        mb::cli::printData(kUsage);
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args[0] == QLatin1String("--version")) {
+        mb::cli::printData(QByteArray("modelbench-cli " MB_VERSION_STRING "\n"));
+        return 0;
+    }
+    const QString command = args[0];
+    // QCommandLineParser expects the program name first: give it "modelbench-cli <command>".
+    args[0] = QStringLiteral("modelbench-cli ") + command;
+    if (command == QLatin1String("run")) return mb::cli::runCommand(args);
+    if (command == QLatin1String("predict")) return mb::cli::predictCommand(args);
+    if (command == QLatin1String("validate")) return mb::cli::validateCommand(args);
+    if (command == QLatin1String("runs")) return mb::cli::runsCommand(args);
+    if (command == QLatin1String("metrics")) return mb::cli::metricsCommand(args);
+    if (command == QLatin1String("nodes")) return mb::cli::nodesCommand(args);
+    mb::cli::printDiag(QStringLiteral("error: unknown command '%1'\n").arg(command) + QString::fromLatin1(kUsage));
+    return 2;
+}

@@ -1,0 +1,216 @@
+#include "core/pipeline/pipeline_runner.h"
+
+#include "core/base/trainer.h"
+#include "core/pipeline/pipeline_validator.h"
+#include "core/store/store.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutex>
+#include <QSaveFile>
+#include <QSysInfo>
+
+#include <exception>
+#include <vector>
+
+namespace mb {
+
+namespace {
+
+/// Forwards events to the store (metrics, artifacts) and to an optional observer, and
+/// remembers the artifacts written so that they can be registered once the run commits.
+class RunRecorder final : public EventSink {
+public:
+    RunRecorder(Store &store, EventSink *observer) : m_store(store), m_observer(observer) {}
+
+    void post(const Event &e) override
+    {
+        if (e.type == Event::Type::Metric) {
+            m_store.logMetric(e.runId, e.key, e.step, e.value, e.timeMs);
+        } else if (e.type == Event::Type::Artifact) {
+            QMutexLocker lock(&m_mutex);
+            m_artifacts.push_back(e);
+        }
+        if (m_observer)
+            m_observer->post(e);
+    }
+
+    std::vector<Event> artifacts() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_artifacts;
+    }
+
+private:
+    Store &m_store;
+    EventSink *m_observer;
+    mutable QMutex m_mutex;
+    std::vector<Event> m_artifacts;
+};
+
+QString joinErrors(const std::vector<Error> &errors)
+{
+    QStringList lines;
+    for (const Error &e : errors)
+        lines << e.toString();
+    return lines.join(QLatin1Char('\n'));
+}
+
+QJsonObject nodeParams(const PipelineGraph &graph)
+{
+    QJsonObject params;
+    for (const PipelineNode &n : graph.nodes())
+        params.insert(n.id, n.params);
+    return params;
+}
+
+} // namespace
+
+PipelineRunner::PipelineRunner(Store &store, const NodeRegistry &registry) : m_store(store), m_registry(registry) {}
+
+Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *runIdOut)
+{
+    QElapsedTimer clock;
+    clock.start();
+
+    NewRun newRun;
+    newRun.experiment = graph.experiment().isEmpty() ? graph.name() : graph.experiment();
+    if (newRun.experiment.isEmpty())
+        newRun.experiment = QStringLiteral("Default");
+    newRun.name = graph.name();
+    newRun.pipelineHash = graph.contentHash();
+    newRun.seed = graph.seed();
+    newRun.params = nodeParams(graph);
+    QJsonObject versions{{QStringLiteral("modelbench"), QStringLiteral(MB_VERSION_STRING)},
+                         {QStringLiteral("qt"), QString::fromLatin1(qVersion())},
+                         {QStringLiteral("os"), QSysInfo::prettyProductName()}};
+    for (const QString &id : m_registry.trainerIds())
+        versions.insert(id, m_registry.trainer(id)->libraryVersion());
+    newRun.libraryVersions = versions;
+
+    const Result<QString> created = m_store.createRun(newRun);
+    if (!created.ok())
+        return created.error();
+    const QString runId = created.value();
+    if (runIdOut)
+        *runIdOut = runId;
+
+    RunRecorder recorder(m_store, m_observer);
+    recorder.post(Event::started(runId, QJsonObject{{QStringLiteral("pipeline"), graph.name()}}));
+
+    const QString artifactsRoot = QDir(m_store.workspaceDir()).filePath(QStringLiteral("artifacts"));
+    const QString staging = QDir(artifactsRoot).filePath(QStringLiteral(".staging-") + runId);
+    const QString finalDir = QDir(artifactsRoot).filePath(runId);
+
+    const auto fail = [&](Error error) -> Result<QJsonObject> {
+        QDir(staging).removeRecursively();
+        const bool wasCancelled = m_cancel && m_cancel->load();
+        (void)m_store.finishRun(runId, wasCancelled ? RunStatus::Cancelled : RunStatus::Failed, error.toString());
+        recorder.post(wasCancelled ? Event::cancelled(runId) : Event::failed(runId, error));
+        return error;
+    };
+
+    const std::vector<Error> problems = validatePipeline(graph, m_registry);
+    if (!problems.empty()) {
+        Error e = problems.front();
+        if (problems.size() > 1)
+            e.message = QStringLiteral("the pipeline has %1 problems:\n%2").arg(problems.size()).arg(joinErrors(problems));
+        return fail(e);
+    }
+    if (!QDir().mkpath(staging))
+        return fail(Error(QStringLiteral("cannot create artifact folder '%1'").arg(staging)).at(staging));
+
+    const QStringList order = topologicalOrder(graph).value();
+    QJsonObject result;
+    QHash<QString, PortValues> outputs;
+    for (int i = 0; i < order.size(); ++i) {
+        const PipelineNode *node = graph.node(order[i]);
+        const NodeType *type = m_registry.find(node->type);
+        if (m_cancel && m_cancel->load())
+            return fail(Error(QStringLiteral("cancelled before node '%1'").arg(node->id)));
+
+        PortValues inputs;
+        for (const PipelineLink &l : graph.inputsOf(node->id))
+            inputs.insert(l.toPort, outputs.value(l.fromNode).value(l.fromPort));
+
+        NodeContext ctx;
+        ctx.runId = runId;
+        ctx.nodeId = node->id;
+        ctx.seed = node->params.contains(QStringLiteral("seed")) ? node->params.value(QStringLiteral("seed")).toInteger() : graph.seed();
+        ctx.baseDir = graph.baseDir();
+        ctx.artifactDir = staging;
+        ctx.sink = &recorder;
+        ctx.cancelFlag = m_cancel;
+        ctx.result = &result;
+
+        recorder.post(Event::progress(runId, node->id, static_cast<double>(i) / order.size()));
+        ctx.log(QStringLiteral("running %1").arg(type->displayName));
+        Result<PortValues> out = Error(QStringLiteral("node did not run"));
+        try {
+            out = type->run(ctx, inputs, withDefaults(type->params, node->params));
+        } catch (const std::exception &ex) {
+            out = Error(QStringLiteral("internal error: %1").arg(QString::fromLocal8Bit(ex.what())));
+        }
+        if (!out.ok()) {
+            Error e = out.error();
+            if (!e.message.startsWith(QStringLiteral("node '")))
+                e.message = QStringLiteral("node '%1': %2").arg(node->id, e.message);
+            if (e.field.isEmpty())
+                e.field = node->id;
+            return fail(e);
+        }
+        outputs.insert(node->id, out.value());
+    }
+
+    // Commit: finish the metric stream, move the staging folder into place, then register.
+    const QString runRel = QStringLiteral("artifacts/") + runId + QLatin1Char('/');
+    QJsonObject metadata = result.value(QStringLiteral("metadata")).toObject();
+    metadata.insert(QStringLiteral("pipelineTime"), clock.elapsed() / 1000.0);
+    result.insert(QStringLiteral("metadata"), metadata);
+    result.insert(QStringLiteral("success"), true);
+    if (result.contains(QStringLiteral("modelPath")))
+        result.insert(QStringLiteral("modelPath"), runRel + result.value(QStringLiteral("modelPath")).toString());
+    const Result<qint64> experimentId = m_store.experimentId(newRun.experiment);
+    result.insert(QStringLiteral("experiment"),
+                  QJsonObject{{QStringLiteral("runId"), runId},
+                              {QStringLiteral("experimentId"), QString::number(experimentId.ok() ? experimentId.value() : 0)},
+                              {QStringLiteral("experimentName"), newRun.experiment},
+                              {QStringLiteral("trackingUri"), QDir(m_store.workspaceDir()).absolutePath()}});
+    QJsonArray artifactList;
+    for (const Event &a : recorder.artifacts())
+        artifactList.append(runRel + a.text);
+    artifactList.append(runRel + QStringLiteral("result.json"));
+    result.insert(QStringLiteral("artifacts"), artifactList);
+
+    {
+        NodeContext ctx;
+        ctx.runId = runId;
+        ctx.artifactDir = staging;
+        ctx.sink = &recorder;
+        const Result<QString> written = ctx.writeArtifact(QStringLiteral("result.json"), QJsonDocument(result).toJson(QJsonDocument::Indented));
+        if (!written.ok())
+            return fail(written.error());
+    }
+    const Status flushed = m_store.flush();
+    if (!flushed.ok())
+        return fail(flushed.error());
+    QDir(finalDir).removeRecursively();
+    if (!QDir().rename(staging, finalDir))
+        return fail(Error(QStringLiteral("cannot move artifacts from '%1' to '%2'").arg(staging, finalDir)).at(finalDir));
+    for (const Event &a : recorder.artifacts()) {
+        const Status s = m_store.addArtifact(runId, runRel + a.text, static_cast<qint64>(a.data.value(QStringLiteral("size")).toDouble()),
+                                             a.data.value(QStringLiteral("sha256")).toString());
+        if (!s.ok())
+            return fail(s.error());
+    }
+    const Status finished = m_store.finishRun(runId, RunStatus::Finished, QString(), result);
+    if (!finished.ok())
+        return finished.error();
+    recorder.post(Event::finished(runId, result));
+    return result;
+}
+
+} // namespace mb

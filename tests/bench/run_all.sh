@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every benchmark side by side with its peer, in one go, on a Release build.
+# Needs the bench peers: packaging/install-deps.sh --bench
+# Usage: tests/bench/run_all.sh            (each benchmark's own run.sh takes options too)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+cmake --preset release >/dev/null
+cmake --build --preset release --target bench_csv bench_xgboost
+export MB_BENCH_BUILD_DIR="$root/build/release"
+echo "== XGBoost training: ModelBench vs python3-xgboost"
+tests/bench/xgboost/run.sh
+echo "== CSV parsing: ModelBench vs pandas.read_csv"
+tests/bench/csv/run.sh
