@@ -7,6 +7,7 @@
 #include "core/pipeline/saved_model.h"
 #include "core/pipeline/target_encoding.h"
 #include "core/pipeline/trainer_plugins.h"
+#include "core/pipeline/training_request.h"
 #include "core/prep/validation.h"
 #include "core/store/store.h"
 
@@ -98,7 +99,7 @@ int runCommand(const QStringList &args)
     parser.setApplicationDescription(QStringLiteral(
         "Runs a pipeline as a tracked run and prints its result JSON on stdout.\n"
         "Artifacts go to <workspace>/artifacts/<run-id>/; progress goes to stderr."));
-    parser.addPositionalArgument(QStringLiteral("PIPELINE.json"), QStringLiteral("The pipeline file."));
+    parser.addPositionalArgument(QStringLiteral("PIPELINE.json"), QStringLiteral("A pipeline file, or a training request (shared/specs: \"task\": \"train_model\")."));
     parser.addOption(workspaceOption());
     parser.addOption({QStringLiteral("seed"), QStringLiteral("Overrides the pipeline's seed."), QStringLiteral("N")});
     parser.addOption({{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Print only warnings and errors on stderr.")});
@@ -110,7 +111,7 @@ int runCommand(const QStringList &args)
     const QString pipelinePath = parser.positionalArguments().first();
 
     PipelineGraph graph;
-    const Status loaded = graph.loadFile(pipelinePath);
+    const Status loaded = loadPipelineOrRequest(pipelinePath, &graph);
     if (parser.isSet(QStringLiteral("seed"))) {
         bool ok = false;
         const qint64 seed = parser.value(QStringLiteral("seed")).toLongLong(&ok);
