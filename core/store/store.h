@@ -1,0 +1,159 @@
+#pragma once
+
+#include "core/base/result.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace mb {
+
+class MetricWriter;
+class SqlConnection;
+
+enum class RunStatus { Queued, Running, Finished, Failed, Cancelled, Interrupted };
+
+/// "queued", "running", "finished", "failed", "cancelled", "interrupted" (the stored form).
+QString runStatusName(RunStatus status);
+/// Parses a stored name (case-insensitive); false if unknown.
+bool parseRunStatus(const QString &name, RunStatus *status);
+
+/// What createRun() records about a new run.
+struct NewRun {
+    QString experiment = QStringLiteral("Default");
+    QString name;
+    QString pipelineHash;
+    QString datasetFingerprint;
+    qint64 seed = 0;
+    QJsonObject libraryVersions;
+    QString parentRunId;     ///< empty, or the id of an existing run
+    QJsonObject params;      ///< nested objects are flattened to "a.b" keys
+    QJsonObject tags;        ///< string values kept, others stored as compact JSON
+};
+
+struct RunRecord {
+    QString id;
+    qint64 experimentId = 0;
+    QString experiment;
+    QString name;
+    RunStatus status = RunStatus::Running;
+    qint64 startMs = 0, endMs = 0;
+    QString pipelineHash, datasetFingerprint;
+    qint64 seed = 0;
+    QJsonObject libraryVersions;
+    QString parentRunId;
+    QString error;
+    QJsonObject params; ///< flattened: {"model.eta": 0.3}
+    QJsonObject tags;   ///< string values
+    qint64 pid = 0;
+    QString host;
+    QJsonObject result;
+};
+
+struct MetricPoint {
+    qint64 step;
+    double value; ///< NaN round-trips
+    qint64 timeMs;
+};
+
+struct ArtifactRecord {
+    QString path; ///< relative to the workspace's artifacts/ folder
+    qint64 size;
+    QString sha256;
+};
+
+/// A workspace: a folder holding modelbench.db (SQLite, WAL), artifacts/, pipelines/ and
+/// bundles/. Every method is thread-safe. Reads and the small writes share one connection
+/// behind a mutex; metrics go through a writer thread with its own connection. Several
+/// processes may open the same workspace (a CLI run while the GUI is open): writes are
+/// short IMMEDIATE transactions, and a busy database is waited for, never reported.
+/// Every write is one transaction: after a crash it is there completely or not at all.
+class Store {
+public:
+    static constexpr const char *kDatabaseFile = "modelbench.db";
+
+    /// Opens or creates the workspace folder and database, migrates the schema, and marks
+    /// runs and jobs whose owning process has exited as interrupted. Errors name the path
+    /// and the reason: an unwritable folder, a file that is not a ModelBench database, a
+    /// schema newer than this build.
+    static Result<std::unique_ptr<Store>> open(const QString &workspaceDir);
+    /// Commits pending metrics, stops the writer thread, closes the database.
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    QString workspaceDir() const;
+    QString databasePath() const;
+    QString artifactsDir() const;
+
+    /// The id of the experiment `name`, created if missing and `create`.
+    Result<qint64> experimentId(const QString &name, bool create = true);
+    /// Records a new run (status running, owned by this process) with its params and tags
+    /// in one transaction; returns its id (32 lowercase hex characters).
+    Result<QString> createRun(const NewRun &run);
+    /// Commits pending metrics, then records a final status (Finished, Failed, Cancelled or
+    /// Interrupted), end time, error and result. Fails for an unknown or already final run.
+    /// If pending metrics could not be saved the status is still recorded and the error
+    /// returned.
+    Status finishRun(const QString &runId, RunStatus status, const QString &error = QString(),
+                     const QJsonObject &result = {});
+    /// Adds or replaces params (flattened "a.b" keys) in one transaction.
+    Status logParams(const QString &runId, const QJsonObject &params);
+    Status setTag(const QString &runId, const QString &key, const QString &value);
+    /// Records an artifact; `relPath` must be relative to artifacts/ and stay inside it.
+    Status addArtifact(const QString &runId, const QString &relPath, qint64 size, const QString &sha256);
+
+    /// Any thread; never waits on disk (appends to the writer's buffer). timeMs 0 = now.
+    /// Points for an unknown run are dropped and reported by the next flush().
+    void logMetric(const QString &runId, const QString &key, qint64 step, double value, qint64 timeMs = 0);
+    /// Blocks until every metric logged before the call is committed; returns the writer's
+    /// first error since the previous flush (e.g. points for an unknown run).
+    Status flush();
+
+    /// Runs of `experiment` (all runs if empty), newest first, with params and tags.
+    Result<std::vector<RunRecord>> listRuns(const QString &experiment = QString()) const;
+    /// A run by full id or unique prefix of at least 4 hex characters; an ambiguous or
+    /// unknown prefix is an error naming it.
+    Result<RunRecord> run(const QString &idOrPrefix) const;
+    /// Keys the run has committed points for, sorted.
+    Result<QStringList> metricKeys(const QString &runId) const;
+    /// Every committed point of one key, ordered by step (then by logging order).
+    Result<std::vector<MetricPoint>> metricSeries(const QString &runId, const QString &key) const;
+    Result<std::vector<ArtifactRecord>> artifacts(const QString &runId) const;
+    /// PRAGMA integrity_check and foreign_key_check; the error lists what is wrong.
+    Status integrityCheck() const;
+
+    /// Jobs: the persisted state of the job engine. New jobs are queued and owned by this
+    /// process; state is one of queued, running, succeeded, failed, cancelled, interrupted.
+    Result<qint64> insertJob(const QString &name, const QString &kind, const QJsonObject &payload);
+    /// Sets state, attempts, error and (if not empty) the run id; the job becomes owned by
+    /// this process.
+    Status updateJob(qint64 jobId, const QString &state, int attempts, const QString &error = QString(),
+                     const QString &runId = QString());
+    /// Oldest first; keys: id, name, kind, payload, state, attempts, error, runId,
+    /// createdMs, updatedMs, pid, host.
+    Result<std::vector<QJsonObject>> listJobs() const;
+    Result<QJsonObject> job(qint64 jobId) const;
+
+private:
+    Store(QString dir, std::unique_ptr<SqlConnection> db, std::unique_ptr<MetricWriter> writer);
+
+    // m_mutex must be held by the caller of these.
+    Result<qint64> runRowId(const QString &runId) const;
+    Result<qint64> findExperiment(const QString &name) const; ///< 0 if there is none
+    Result<qint64> experimentIdLocked(const QString &name, bool create);
+    Result<RunRecord> loadRun(qint64 rid) const;
+    Status markOrphans();
+    Status recordFinish(const QString &runId, RunStatus status, const QString &error, const QJsonObject &result);
+
+    QString m_dir;
+    mutable std::mutex m_mutex; ///< guards m_db
+    std::unique_ptr<SqlConnection> m_db;
+    std::unique_ptr<MetricWriter> m_writer;
+};
+
+} // namespace mb

@@ -1,0 +1,318 @@
+// Store: the read side (runs, metrics, artifacts, integrity).
+#include "core/store/store.h"
+
+#include "core/store/sql_connection.h"
+#include "core/store/store_json.h"
+
+#include <QHash>
+
+#include <array>
+
+namespace mb {
+
+namespace {
+
+// The columns readRun() expects, in order.
+#define MB_RUN_SELECT                                                                                           \
+    "SELECT r.rid, r.id, r.experiment_id, e.name, r.name, r.status, r.start_ms, r.end_ms, r.pipeline_hash,"  \
+    " r.dataset_fingerprint, r.seed, r.library_versions, r.parent_run_id, r.error, r.result, r.pid, r.host" \
+    " FROM runs r JOIN experiments e ON e.id = r.experiment_id"
+
+RunRecord readRun(const SqlQuery &q)
+{
+    RunRecord r;
+    r.id = q.columnText(1);
+    r.experimentId = q.columnInt(2);
+    r.experiment = q.columnText(3);
+    r.name = q.columnText(4);
+    if (!parseRunStatus(q.columnText(5), &r.status))
+        r.status = RunStatus::Interrupted; // written by a newer build: show it as not running
+    r.startMs = q.columnInt(6);
+    r.endMs = q.columnInt(7);
+    r.pipelineHash = q.columnText(8);
+    r.datasetFingerprint = q.columnText(9);
+    r.seed = q.columnInt(10);
+    r.libraryVersions = storejson::parseObject(q.columnText(11));
+    r.parentRunId = q.columnText(12);
+    r.error = q.columnText(13);
+    r.result = storejson::parseObject(q.columnText(14));
+    r.pid = q.columnInt(15);
+    r.host = q.columnText(16);
+    return r;
+}
+
+// A consistent snapshot for reads that take several queries (WAL: never blocks a writer).
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(SqlConnection &db) : m_db(db), m_status(db.inTransaction() ? Status() : db.exec("BEGIN"))
+    {
+        m_owns = m_status.ok() && m_db.inTransaction();
+    }
+    ~ReadSnapshot()
+    {
+        if (m_owns)
+            static_cast<void>(m_db.exec("COMMIT"));
+    }
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+    Status status() const { return m_status; }
+
+private:
+    SqlConnection &m_db;
+    Status m_status;
+    bool m_owns = false;
+};
+
+bool isHex(const QString &s)
+{
+    for (QChar c : s)
+        if (!((c >= QLatin1Char('0') && c <= QLatin1Char('9')) || (c >= QLatin1Char('a') && c <= QLatin1Char('f'))))
+            return false;
+    return true;
+}
+
+} // namespace
+
+Result<RunRecord> Store::loadRun(qint64 rid) const
+{
+    Result<SqlQuery> q = m_db->query(MB_RUN_SELECT " WHERE r.rid = ?1");
+    if (!q)
+        return q.error();
+    q->bind(1, rid);
+    if (!q->next()) {
+        if (!q->status())
+            return q->status().error();
+        return Error(QStringLiteral("run #%1 vanished from workspace '%2'").arg(rid).arg(m_dir));
+    }
+    RunRecord run = readRun(*q);
+    q->reset();
+
+    Result<SqlQuery> params = m_db->query("SELECT key, value FROM params WHERE run_id = ?1");
+    if (!params)
+        return params.error();
+    params->bind(1, rid);
+    while (params->next())
+        run.params.insert(params->columnText(0), storejson::parseValue(params->columnText(1)));
+    if (!params->status())
+        return params->status().error();
+
+    Result<SqlQuery> tags = m_db->query("SELECT key, value FROM tags WHERE run_id = ?1");
+    if (!tags)
+        return tags.error();
+    tags->bind(1, rid);
+    while (tags->next())
+        run.tags.insert(tags->columnText(0), tags->columnText(1));
+    if (!tags->status())
+        return tags->status().error();
+    return run;
+}
+
+Result<std::vector<RunRecord>> Store::listRuns(const QString &experiment) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ReadSnapshot snapshot(*m_db);
+    if (!snapshot.status())
+        return snapshot.status().error();
+    qint64 experimentId = 0;
+    if (!experiment.isEmpty()) {
+        Result<qint64> found = findExperiment(experiment);
+        if (!found)
+            return found.error();
+        if (*found == 0)
+            return Error(QStringLiteral("unknown experiment '%1' in workspace '%2'").arg(experiment, m_dir))
+                .inField(QStringLiteral("experiment"));
+        experimentId = *found;
+    }
+    const bool all = experimentId == 0;
+    // Three queries instead of two per run: listing 10,000 runs stays a few statements.
+    Result<SqlQuery> runs = all ? m_db->query(MB_RUN_SELECT " ORDER BY r.start_ms DESC, r.rid DESC")
+                                : m_db->query(MB_RUN_SELECT " WHERE r.experiment_id = ?1 ORDER BY r.start_ms DESC, r.rid DESC");
+    if (!runs)
+        return runs.error();
+    if (!all)
+        runs->bind(1, experimentId);
+    std::vector<RunRecord> out;
+    QHash<qint64, std::size_t> byRowId;
+    while (runs->next()) {
+        byRowId.insert(runs->columnInt(0), out.size());
+        out.push_back(readRun(*runs));
+    }
+    if (!runs->status())
+        return runs->status().error();
+
+    const std::array<std::pair<const char *, const char *>, 2> extras{{
+        {"SELECT run_id, key, value FROM params",
+         "SELECT p.run_id, p.key, p.value FROM params p JOIN runs r ON r.rid = p.run_id WHERE r.experiment_id = ?1"},
+        {"SELECT run_id, key, value FROM tags",
+         "SELECT t.run_id, t.key, t.value FROM tags t JOIN runs r ON r.rid = t.run_id WHERE r.experiment_id = ?1"},
+    }};
+    for (std::size_t i = 0; i < extras.size(); ++i) {
+        Result<SqlQuery> q = m_db->query(all ? extras[i].first : extras[i].second);
+        if (!q)
+            return q.error();
+        if (!all)
+            q->bind(1, experimentId);
+        while (q->next()) {
+            auto it = byRowId.constFind(q->columnInt(0));
+            if (it == byRowId.constEnd())
+                continue;
+            RunRecord &run = out[it.value()];
+            if (i == 0)
+                run.params.insert(q->columnText(1), storejson::parseValue(q->columnText(2)));
+            else
+                run.tags.insert(q->columnText(1), q->columnText(2));
+        }
+        if (!q->status())
+            return q->status().error();
+    }
+    return out;
+}
+
+Result<RunRecord> Store::run(const QString &idOrPrefix) const
+{
+    QString prefix = idOrPrefix.trimmed().toLower();
+    prefix.remove(QLatin1Char('-')).remove(QLatin1Char('{')).remove(QLatin1Char('}'));
+    if (prefix.size() < 4) {
+        return Error(QStringLiteral("run id '%1' is too short; give the full id or at least 4 of its characters").arg(idOrPrefix))
+            .inField(QStringLiteral("run"));
+    }
+    if (prefix.size() > 32 || !isHex(prefix)) {
+        return Error(QStringLiteral("'%1' is not a run id (32 hexadecimal characters, or a unique prefix of at least 4)")
+                         .arg(idOrPrefix))
+            .inField(QStringLiteral("run"));
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ReadSnapshot snapshot(*m_db);
+    if (!snapshot.status())
+        return snapshot.status().error();
+    // Ids are lowercase hex, all below 'g': the prefix range is [prefix, prefix + "g").
+    Result<SqlQuery> q = m_db->query("SELECT rid, id FROM runs WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2");
+    if (!q)
+        return q.error();
+    q->bind(1, prefix).bind(2, prefix + QLatin1Char('g'));
+    std::vector<std::pair<qint64, QString>> matches;
+    while (q->next())
+        matches.emplace_back(q->columnInt(0), q->columnText(1));
+    if (!q->status())
+        return q->status().error();
+    if (matches.empty())
+        return Error(QStringLiteral("no run matches '%1' in workspace '%2'").arg(idOrPrefix, m_dir)).inField(QStringLiteral("run"));
+    if (matches.size() > 1) {
+        return Error(QStringLiteral("run id prefix '%1' is ambiguous: it matches %2, %3 and maybe more; give more characters")
+                         .arg(idOrPrefix, matches[0].second, matches[1].second))
+            .inField(QStringLiteral("run"));
+    }
+    return loadRun(matches.front().first);
+}
+
+Result<QStringList> Store::metricKeys(const QString &runId) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ReadSnapshot snapshot(*m_db);
+    Result<qint64> rid = runRowId(runId);
+    if (!rid)
+        return rid.error();
+    Result<SqlQuery> q = m_db->query(
+        "SELECT k.name FROM run_metrics m JOIN metric_keys k ON k.id = m.key_id WHERE m.run_id = ?1 ORDER BY k.name");
+    if (!q)
+        return q.error();
+    q->bind(1, *rid);
+    QStringList keys;
+    while (q->next())
+        keys.append(q->columnText(0));
+    if (!q->status())
+        return q->status().error();
+    return keys;
+}
+
+Result<std::vector<MetricPoint>> Store::metricSeries(const QString &runId, const QString &key) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ReadSnapshot snapshot(*m_db);
+    Result<qint64> rid = runRowId(runId);
+    if (!rid)
+        return rid.error();
+    std::vector<MetricPoint> points;
+    Result<SqlQuery> count = m_db->query(
+        "SELECT m.key_id, m.count FROM run_metrics m JOIN metric_keys k ON k.id = m.key_id WHERE m.run_id = ?1 AND k.name = ?2");
+    if (!count)
+        return count.error();
+    count->bind(1, *rid).bind(2, key);
+    if (!count->next())
+        return count->status().ok() ? Result<std::vector<MetricPoint>>(points) : Result<std::vector<MetricPoint>>(count->status().error());
+    const qint64 keyId = count->columnInt(0);
+    points.reserve(static_cast<std::size_t>(count->columnInt(1)));
+    count->reset();
+    // The primary key order: one contiguous range, no sort.
+    Result<SqlQuery> q = m_db->query(
+        "SELECT step, value, time_ms FROM metrics WHERE run_id = ?1 AND key_id = ?2 ORDER BY step, seq");
+    if (!q)
+        return q.error();
+    q->bind(1, *rid).bind(2, keyId);
+    while (q->next())
+        points.push_back(MetricPoint{q->columnInt(0), q->columnReal(1), q->columnInt(2)});
+    if (!q->status())
+        return q->status().error();
+    return points;
+}
+
+Result<std::vector<ArtifactRecord>> Store::artifacts(const QString &runId) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ReadSnapshot snapshot(*m_db);
+    Result<qint64> rid = runRowId(runId);
+    if (!rid)
+        return rid.error();
+    Result<SqlQuery> q = m_db->query("SELECT path, size, sha256 FROM artifacts WHERE run_id = ?1 ORDER BY path");
+    if (!q)
+        return q.error();
+    q->bind(1, *rid);
+    std::vector<ArtifactRecord> out;
+    while (q->next())
+        out.push_back(ArtifactRecord{q->columnText(0), q->columnInt(1), q->columnText(2)});
+    if (!q->status())
+        return q->status().error();
+    return out;
+}
+
+Status Store::integrityCheck() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const QString path = m_db->path();
+    QStringList problems;
+    Result<SqlQuery> check = m_db->query("PRAGMA integrity_check");
+    if (check) {
+        while (check->next()) {
+            const QString line = check->columnText(0);
+            if (line != QLatin1String("ok"))
+                problems.append(line);
+        }
+        if (!check->status())
+            problems.append(check->status().error().message);
+    } else {
+        problems.append(check.error().message);
+    }
+    Result<SqlQuery> keys = m_db->query("PRAGMA foreign_key_check");
+    if (keys) {
+        while (keys->next()) {
+            problems.append(QStringLiteral("row %1 of table %2 refers to a missing row of %3")
+                                .arg(keys->columnInt(1))
+                                .arg(keys->columnText(0), keys->columnText(2)));
+        }
+        if (!keys->status())
+            problems.append(keys->status().error().message);
+    } else {
+        problems.append(keys.error().message);
+    }
+    if (!problems.isEmpty()) {
+        // A check that cannot even run (a malformed page) is a failed check too.
+        return Error(QStringLiteral("workspace database '%1' failed its integrity check: %2")
+                         .arg(path, problems.mid(0, 10).join(QStringLiteral("; "))))
+            .at(path);
+    }
+    return Status();
+}
+
+#undef MB_RUN_SELECT
+
+} // namespace mb
