@@ -126,6 +126,7 @@ Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *run
     const QStringList order = topologicalOrder(graph).value();
     QJsonObject result;
     QHash<QString, PortValues> outputs;
+    QString recordedFingerprint;
     for (int i = 0; i < order.size(); ++i) {
         const PipelineNode *node = graph.node(order[i]);
         const NodeType *type = m_registry.find(node->type);
@@ -163,6 +164,12 @@ Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *run
             return fail(e);
         }
         outputs.insert(node->id, out.value());
+        const QString fingerprint = result.value(QStringLiteral("dataset")).toObject().value(QStringLiteral("fingerprint")).toString();
+        if (!fingerprint.isEmpty() && fingerprint != recordedFingerprint) {
+            if (Status s = m_store.setRunDataset(runId, fingerprint); !s.ok())
+                return fail(s.error());
+            recordedFingerprint = fingerprint;
+        }
     }
 
     // Commit: finish the metric stream, move the staging folder into place, then register.

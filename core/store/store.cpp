@@ -436,6 +436,20 @@ Status Store::setTag(const QString &runId, const QString &key, const QString &va
     });
 }
 
+Status Store::setRunDataset(const QString &runId, const QString &fingerprint)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_db->writeTransaction([&]() -> Status {
+        Result<qint64> rid = runRowId(runId);
+        if (!rid)
+            return rid.error();
+        Result<SqlQuery> update = m_db->query("UPDATE runs SET dataset_fingerprint = ?2 WHERE rid = ?1");
+        if (!update)
+            return update.error();
+        return update->bind(1, *rid).bind(2, fingerprint).exec();
+    });
+}
+
 Status Store::addArtifact(const QString &runId, const QString &relPath, qint64 size, const QString &sha256)
 {
     const QString clean = QDir::cleanPath(relPath);

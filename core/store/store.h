@@ -104,6 +104,8 @@ public:
     /// Adds or replaces params (flattened "a.b" keys) in one transaction.
     Status logParams(const QString &runId, const QJsonObject &params);
     Status setTag(const QString &runId, const QString &key, const QString &value);
+    /// Records the dataset fingerprint once the data node has read the data.
+    Status setRunDataset(const QString &runId, const QString &fingerprint);
     /// Records an artifact; `relPath` must be relative to artifacts/ and stay inside it.
     Status addArtifact(const QString &runId, const QString &relPath, qint64 size, const QString &sha256);
 

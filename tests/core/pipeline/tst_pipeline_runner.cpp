@@ -85,6 +85,7 @@ private Q_SLOTS:
         QVERIFY(run.ok());
         QCOMPARE(run->status, RunStatus::Finished);
         QVERIFY(!run->pipelineHash.isEmpty());
+        QCOMPARE(run->datasetFingerprint.size(), 64);
         QVERIFY(run->libraryVersions.value(QStringLiteral("xgboost")).toString().startsWith(QStringLiteral("xgboost")));
         const Result<QStringList> keys = store.value()->metricKeys(runId);
         QVERIFY(keys.ok());
