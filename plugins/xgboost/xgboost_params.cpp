@@ -53,7 +53,7 @@ ParamSchema trainerParamSchema()
     s.push_back(spec("early_stopping_rounds", kInt, 0, 0, 10000,
                      "stop after this many rounds without improvement on the validation set (0: off)"));
     s.push_back(spec("eval_metric", ParamSpec::Kind::String, QStringLiteral(""), kNone, kNone,
-                     "comma-separated XGBoost metrics (empty: task default); early stopping uses the last"));
+                     "comma-separated XGBoost metrics (empty: task default, the loss last); early stopping uses the last"));
     s.push_back(spec("scale_pos_weight", kFloat, 1, 0, kNone, "weight of positive examples (binary only)", true));
     return s;
 }
@@ -71,9 +71,11 @@ QByteArray objectiveFor(TaskType task)
 QStringList defaultMetricsFor(TaskType task)
 {
     switch (task) {
-    case TaskType::BinaryClassification: return {QStringLiteral("logloss"), QStringLiteral("auc")};
-    case TaskType::MulticlassClassification: return {QStringLiteral("mlogloss"), QStringLiteral("merror")};
-    case TaskType::Regression: return {QStringLiteral("rmse"), QStringLiteral("mae")};
+    // The training loss comes last: early stopping watches it. A ranking or error-rate metric
+    // saturates on small validation sets (AUC = 1 after two rounds) and would stop far too early.
+    case TaskType::BinaryClassification: return {QStringLiteral("auc"), QStringLiteral("logloss")};
+    case TaskType::MulticlassClassification: return {QStringLiteral("merror"), QStringLiteral("mlogloss")};
+    case TaskType::Regression: return {QStringLiteral("mae"), QStringLiteral("rmse")};
     }
     return {};
 }
