@@ -18,7 +18,8 @@ QStringList trainerPluginDirs()
         dirs << d;
     if (QCoreApplication::instance()) {
         const QDir app(QCoreApplication::applicationDirPath());
-        dirs << app.absoluteFilePath(QStringLiteral("../plugins")) << app.absoluteFilePath(QStringLiteral("../lib/modelbench/plugins"));
+        // The build tree and an installed tree share the layout: bin/ beside lib/modelbench/plugins/.
+        dirs << app.absoluteFilePath(QStringLiteral("../lib/modelbench/plugins"));
     }
     dirs.removeDuplicates();
     return dirs;

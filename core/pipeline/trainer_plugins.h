@@ -7,7 +7,7 @@
 namespace mb {
 
 /// Folders searched for trainer plugins, in order: $MODELBENCH_PLUGIN_PATH (':'-separated),
-/// <app dir>/../plugins (build tree), <app dir>/../lib/modelbench/plugins (installed).
+/// then <app dir>/../lib/modelbench/plugins (the build tree and an install share it).
 QStringList trainerPluginDirs();
 
 /// Loads every trainer plugin found in `dirs` into `registry`. A library that is not a
