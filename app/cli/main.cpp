@@ -2,7 +2,11 @@
 #include "app/cli/cli_commands.h"
 #include "app/cli/cli_output.h"
 
+#include <QDir>
+#include <QFile>
 #include <QGuiApplication>
+
+#include <unistd.h>
 
 #include <cstring>
 
@@ -29,6 +33,13 @@ int main(int argc, char **argv)
 {
     // Charts and confusion matrices are drawn off screen: no display is ever needed.
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Qt warns on every start when a headless session has no runtime dir; give it the
+    // private folder it would fall back to anyway, without the noise.
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        const QByteArray dir = QDir::tempPath().toUtf8() + "/runtime-" + QByteArray::number(::getuid());
+        if (QDir().mkpath(QString::fromUtf8(dir)) && QFile::setPermissions(QString::fromUtf8(dir), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
+            qputenv("XDG_RUNTIME_DIR", dir);
+    }
     QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("modelbench-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MB_VERSION_STRING));
