@@ -101,13 +101,23 @@ private Q_SLOTS:
         const double auc = result.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("test")).toObject().value(QStringLiteral("roc_auc")).toDouble();
         QVERIFY2(auc >= 0.98, qPrintable(QString::number(auc)));
         const QString runId = result.value(QStringLiteral("experiment")).toObject().value(QStringLiteral("runId")).toString();
+        const QJsonObject cv = result.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("crossValidation")).toObject();
+        QVERIFY(cv.contains(QStringLiteral("roc_auc_mean")) && cv.contains(QStringLiteral("roc_auc_std")));
+
+        // The same seed again: identical metrics, in a new run.
+        const CliResult again = cli({QStringLiteral("run"), demo(QStringLiteral("pipelines/breast_cancer.json")), QStringLiteral("--workspace"), ws.path()});
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        const QJsonObject second = QJsonDocument::fromJson(again.out).object();
+        QCOMPARE(second.value(QStringLiteral("metrics")).toObject(), result.value(QStringLiteral("metrics")).toObject());
+        QVERIFY(second.value(QStringLiteral("experiment")).toObject().value(QStringLiteral("runId")).toString() != runId);
 
         // runs list / show / metrics see it.
         const CliResult list = cli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--workspace"), ws.path()});
         QCOMPARE(list.exitCode, 0);
         const QJsonArray runs = QJsonDocument::fromJson(list.out).array();
-        QCOMPARE(runs.size(), 1);
-        QCOMPARE(runs[0].toObject().value(QStringLiteral("status")).toString(), QStringLiteral("finished"));
+        QCOMPARE(runs.size(), 2);
+        QCOMPARE(runs[1].toObject().value(QStringLiteral("id")).toString(), runId); // newest first
+        QCOMPARE(runs[1].toObject().value(QStringLiteral("status")).toString(), QStringLiteral("finished"));
         const CliResult show = cli({QStringLiteral("runs"), QStringLiteral("show"), runId.left(8), QStringLiteral("--workspace"), ws.path()});
         QCOMPARE(show.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(show.out).object().value(QStringLiteral("id")).toString(), runId);

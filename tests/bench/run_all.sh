@@ -7,7 +7,6 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 cmake --preset release >/dev/null
 cmake --build --preset release --target bench_csv bench_xgboost
-export MB_BENCH_BUILD_DIR="$root/build/release"
 echo "== XGBoost training: ModelBench vs python3-xgboost"
 tests/bench/xgboost/run.sh
 echo "== CSV parsing: ModelBench vs pandas.read_csv"
