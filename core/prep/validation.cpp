@@ -68,6 +68,7 @@ QString ValidationReport::toText() const
     const auto plural = [](int n, const char *word) {
         return QStringLiteral("%1 %2%3").arg(n).arg(QLatin1String(word)).arg(n == 1 ? QString() : QStringLiteral("s"));
     };
+    text += QStringLiteral("%1 rows x %2 columns checked: ").arg(rows).arg(columns);
     text += plural(count(Severity::Error), "error") + QStringLiteral(", ") + plural(count(Severity::Warning), "warning");
     if (const int notes = count(Severity::Info))
         text += QStringLiteral(", ") + plural(notes, "note");

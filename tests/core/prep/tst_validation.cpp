@@ -574,7 +574,7 @@ private Q_SLOTS:
         QVERIFY2(lines[0].startsWith(QStringLiteral("ERROR [leakage] feature 'y_copy'")), qPrintable(lines[0]));
         QVERIFY(lines[1].startsWith(QStringLiteral("WARNING [missing_values] column 'x1'")));
         QVERIFY(lines[2].startsWith(QStringLiteral("WARNING [constant] column 'k'")));
-        QCOMPARE(lines[3], QStringLiteral("1 error, 2 warnings"));
+        QCOMPARE(lines[3], QStringLiteral("%1 rows x %2 columns checked: 1 error, 2 warnings").arg(kRows).arg(table.columnCount()));
 
         const QJsonObject json = QJsonDocument::fromJson(QJsonDocument(report.toJson()).toJson()).object();
         QCOMPARE(json.value(QStringLiteral("rows")).toInt(), kRows);
