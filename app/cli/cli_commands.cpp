@@ -10,6 +10,7 @@
 #include "core/pipeline/training_request.h"
 #include "core/prep/validation.h"
 #include "core/store/store.h"
+#include "core/tracking/audit_log.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -30,45 +31,6 @@ std::atomic<bool> g_interrupted{false};
 extern "C" void onInterrupt(int)
 {
     g_interrupted.store(true);
-}
-
-/// Parses `args`; on --help prints it and sets *exitCode to 0, on an error prints it and
-/// sets *exitCode to 2. Returns false when the caller should return *exitCode.
-bool parse(QCommandLineParser &parser, const QStringList &args, const QString &command, int *exitCode)
-{
-    parser.addHelpOption();
-    if (!parser.parse(args)) {
-        *exitCode = usageError(parser.errorText(), command);
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printData(parser.helpText().toUtf8());
-        *exitCode = 0;
-        return false;
-    }
-    return true;
-}
-
-QCommandLineOption workspaceOption()
-{
-    return QCommandLineOption({QStringLiteral("w"), QStringLiteral("workspace")},
-                              QStringLiteral("Workspace folder (default: $MODELBENCH_WORKSPACE, else the folder holding pipelines/, else the current folder)."),
-                              QStringLiteral("DIR"));
-}
-
-QString workspaceFor(const QCommandLineParser &parser, const QString &pipelinePath = QString())
-{
-    if (parser.isSet(QStringLiteral("workspace")))
-        return parser.value(QStringLiteral("workspace"));
-    const QString env = qEnvironmentVariable("MODELBENCH_WORKSPACE");
-    if (!env.isEmpty())
-        return env;
-    if (!pipelinePath.isEmpty()) {
-        const QDir dir = QFileInfo(pipelinePath).absoluteDir();
-        if (dir.dirName() == QLatin1String("pipelines"))
-            return QFileInfo(dir.absolutePath()).absolutePath();
-    }
-    return QDir::currentPath();
 }
 
 Result<std::unique_ptr<Store>> openStore(const QString &dir)
@@ -144,6 +106,17 @@ int runCommand(const QStringList &args)
         const Result<QString> id = store.value()->createRun(failedRun);
         if (id.ok())
             (void)store.value()->finishRun(id.value(), RunStatus::Failed, loaded.error().toString());
+        // The runner audits the runs it executes; this one never reached it.
+        AuditRecord record;
+        record.operation = QLatin1String(auditop::kRunStart);
+        record.object = id.ok() ? id.value() : QString();
+        record.parameters = QJsonObject{{QStringLiteral("pipeline"), QFileInfo(pipelinePath).absoluteFilePath()}};
+        record.outcome = AuditOutcome::Failed;
+        record.error = loaded.error().toString();
+        Result<std::unique_ptr<AuditLog>> audit = AuditLog::open(store.value()->workspaceDir());
+        const Status audited = audit.ok() ? audit.value()->append(record) : Status(audit.error());
+        if (!audited.ok())
+            printDiag(QStringLiteral("warning: the failed run is not audited: ") + audited.error().toString());
         return fail(loaded.error());
     }
 

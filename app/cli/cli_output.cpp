@@ -1,5 +1,7 @@
 #include "app/cli/cli_output.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -34,6 +36,43 @@ int usageError(const QString &message, const QString &command)
 {
     printDiag(QStringLiteral("error: %1\nRun 'modelbench-cli %2 --help' for usage.").arg(message, command));
     return 2;
+}
+
+bool parse(QCommandLineParser &parser, const QStringList &args, const QString &command, int *exitCode)
+{
+    parser.addHelpOption();
+    if (!parser.parse(args)) {
+        *exitCode = usageError(parser.errorText(), command);
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        printData(parser.helpText().toUtf8());
+        *exitCode = 0;
+        return false;
+    }
+    return true;
+}
+
+QCommandLineOption workspaceOption()
+{
+    return QCommandLineOption({QStringLiteral("w"), QStringLiteral("workspace")},
+                              QStringLiteral("Workspace folder (default: $MODELBENCH_WORKSPACE, else the folder holding pipelines/, else the current folder)."),
+                              QStringLiteral("DIR"));
+}
+
+QString workspaceFor(const QCommandLineParser &parser, const QString &pipelinePath)
+{
+    if (parser.isSet(QStringLiteral("workspace")))
+        return parser.value(QStringLiteral("workspace"));
+    const QString env = qEnvironmentVariable("MODELBENCH_WORKSPACE");
+    if (!env.isEmpty())
+        return env;
+    if (!pipelinePath.isEmpty()) {
+        const QDir dir = QFileInfo(pipelinePath).absoluteDir();
+        if (dir.dirName() == QLatin1String("pipelines"))
+            return QFileInfo(dir.absolutePath()).absolutePath();
+    }
+    return QDir::currentPath();
 }
 
 void ProgressPrinter::post(const Event &e)

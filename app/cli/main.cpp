@@ -1,6 +1,7 @@
 // modelbench-cli: every ModelBench action without a window.
 #include "app/cli/cli_commands.h"
 #include "app/cli/cli_output.h"
+#include "app/cli/cli_tracking_commands.h"
 
 #include <QDir>
 #include <QFile>
@@ -23,6 +24,10 @@ const char kUsage[] =
     "  runs list | runs show ID list runs, or show one\n"
     "  metrics RUN [KEY]        every point of a metric series (--csv)\n"
     "  nodes                    the node types pipelines can use\n"
+    "  audit                    the audit log: who did what, when (--since, --operation, --json)\n"
+    "  export runs | export metrics RUN\n"
+    "                           runs or metric points as CSV or JSON (--format, --out)\n"
+    "  import mlflow PATH       runs, params, tags and metrics of an MLflow mlruns folder\n"
     "\n"
     "Run 'modelbench-cli <command> --help' for a command's options.\n"
     "Data is printed on stdout, diagnostics on stderr; the exit code is 0 only on success.\n";
@@ -63,6 +68,9 @@ int main(int argc, char **argv)
     if (command == QLatin1String("runs")) return mb::cli::runsCommand(args);
     if (command == QLatin1String("metrics")) return mb::cli::metricsCommand(args);
     if (command == QLatin1String("nodes")) return mb::cli::nodesCommand(args);
+    if (command == QLatin1String("audit")) return mb::cli::auditCommand(args);
+    if (command == QLatin1String("export")) return mb::cli::exportCommand(args);
+    if (command == QLatin1String("import")) return mb::cli::importCommand(args);
     mb::cli::printDiag(QStringLiteral("error: unknown command '%1'\n").arg(command) + QString::fromLatin1(kUsage));
     return 2;
 }

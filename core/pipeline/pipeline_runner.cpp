@@ -3,6 +3,9 @@
 #include "core/base/trainer.h"
 #include "core/pipeline/pipeline_validator.h"
 #include "core/store/store.h"
+#include "core/tracking/audit_log.h"
+#include "core/tracking/audit_scope.h"
+#include "core/tracking/system_sampler.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -14,6 +17,7 @@
 #include <QSysInfo>
 
 #include <exception>
+#include <memory>
 #include <vector>
 
 namespace mb {
@@ -91,25 +95,73 @@ Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *run
         versions.insert(id, m_registry.trainer(id)->libraryVersion());
     newRun.libraryVersions = versions;
 
+    // The audit log is a database of its own (never waits on metric writes). One that
+    // cannot be opened does not stop the run: the problem becomes a warning event.
+    Result<std::unique_ptr<AuditLog>> audit = AuditLog::open(m_store.workspaceDir());
+    AuditLog *auditLog = audit.ok() ? audit.value().get() : nullptr;
+    const QJsonObject auditParams{{QStringLiteral("pipeline"), graph.name()},
+                                  {QStringLiteral("experiment"), newRun.experiment},
+                                  {QStringLiteral("pipelineHash"), newRun.pipelineHash},
+                                  {QStringLiteral("seed"), graph.seed()}};
+    AuditRecord startRecord;
+    startRecord.operation = QLatin1String(auditop::kRunStart);
+    startRecord.parameters = auditParams;
+
     const Result<QString> created = m_store.createRun(newRun);
-    if (!created.ok())
+    if (!created.ok()) {
+        if (auditLog) {
+            startRecord.outcome = AuditOutcome::Failed;
+            startRecord.error = created.error().toString();
+            (void)auditLog->append(startRecord);
+        }
         return created.error();
+    }
     const QString runId = created.value();
     if (runIdOut)
         *runIdOut = runId;
 
     RunRecorder recorder(m_store, m_observer);
     recorder.post(Event::started(runId, QJsonObject{{QStringLiteral("pipeline"), graph.name()}}));
+    startRecord.object = runId;
+    if (!audit.ok()) {
+        recorder.post(Event::log(runId, QStringLiteral("the run is not audited: %1").arg(audit.error().toString()), QStringLiteral("warning")));
+    } else if (Status s = auditLog->append(startRecord); !s.ok()) {
+        recorder.post(Event::log(runId, QStringLiteral("the run is not audited: %1").arg(s.error().toString()), QStringLiteral("warning")));
+        auditLog = nullptr;
+    }
+    // Recorded when run() returns, after the store has the final status.
+    AuditScope endAudit(auditLog, QLatin1String(auditop::kRunEnd), runId, auditParams);
+
+    // System metrics (sys/...) for as long as the run executes; MODELBENCH_SYSTEM_METRICS
+    // sets the interval in seconds, or turns them off.
+    QString samplingProblem;
+    const int samplingMs = SystemSampler::intervalFromEnvironment(&samplingProblem);
+    if (!samplingProblem.isEmpty())
+        recorder.post(Event::log(runId, samplingProblem, QStringLiteral("warning")));
+    std::unique_ptr<SystemSampler> sampler;
+    if (samplingMs > 0) {
+        sampler = std::make_unique<SystemSampler>(m_store, runId, samplingMs, &recorder);
+        sampler->start();
+    }
+    const auto stopSampling = [&sampler] {
+        if (sampler)
+            sampler->stop();
+    };
 
     const QString artifactsRoot = QDir(m_store.workspaceDir()).filePath(QStringLiteral("artifacts"));
     const QString staging = QDir(artifactsRoot).filePath(QStringLiteral(".staging-") + runId);
     const QString finalDir = QDir(artifactsRoot).filePath(runId);
 
     const auto fail = [&](Error error) -> Result<QJsonObject> {
+        stopSampling();
         QDir(staging).removeRecursively();
         const bool wasCancelled = m_cancel && m_cancel->load();
         (void)m_store.finishRun(runId, wasCancelled ? RunStatus::Cancelled : RunStatus::Failed, error.toString());
         recorder.post(wasCancelled ? Event::cancelled(runId) : Event::failed(runId, error));
+        if (wasCancelled)
+            endAudit.cancel(error.toString());
+        else
+            endAudit.fail(error);
         return error;
     };
 
@@ -173,6 +225,7 @@ Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *run
     }
 
     // Commit: finish the metric stream, move the staging folder into place, then register.
+    stopSampling();
     const QString runRel = QStringLiteral("artifacts/") + runId + QLatin1Char('/');
     QJsonObject metadata = result.value(QStringLiteral("metadata")).toObject();
     metadata.insert(QStringLiteral("pipelineTime"), clock.elapsed() / 1000.0);
@@ -214,9 +267,12 @@ Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *run
             return fail(s.error());
     }
     const Status finished = m_store.finishRun(runId, RunStatus::Finished, QString(), result);
-    if (!finished.ok())
+    if (!finished.ok()) {
+        endAudit.fail(finished.error());
         return finished.error();
+    }
     recorder.post(Event::finished(runId, result));
+    endAudit.succeed();
     return result;
 }
 

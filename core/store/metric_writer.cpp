@@ -2,60 +2,72 @@
 
 #include "core/store/sql_connection.h"
 
+#include <QElapsedTimer>
+#include <QFileInfo>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <iterator>
-#include <map>
 #include <utility>
 
 namespace mb {
 
 namespace {
 
-// Consecutive failed commits of one batch before its points are dropped (reported as an
+// Consecutive failed attempts at one batch before its points are dropped (reported as an
 // error): a busy database is already retried for ~30 s inside each attempt, so this only
 // bounds a hard failure (disk full, I/O error) from growing memory forever.
 constexpr int kMaxAttempts = 20;
 constexpr int kMaxAttemptsWhenStopping = 3;
-// Empty chunks kept for reuse (each holds kChunkPoints points).
-constexpr std::size_t kMaxSpareChunks = 16;
-// Rows per multi-row INSERT: one statement step per 64 points instead of per point.
-constexpr int kBulkRows = 64;
-constexpr int kColumnsPerRow = 5;
+// A drain this large means the writer is behind: go again at once instead of sleeping.
+constexpr std::size_t kBacklogPoints = 20000;
+// Drained points waiting for a failing database, at most; beyond, the rings fill up and
+// count what they cannot take.
+constexpr std::size_t kMaxStaged = std::size_t(4) << 20;
+// Idle checkpoints: after this long without a commit, at most this often.
+constexpr qint64 kIdleBeforeCheckpointMs = 500;
+constexpr qint64 kCheckpointEveryMs = 1000;
+// How long an idle TRUNCATE checkpoint may wait for readers (it holds off new writers
+// meanwhile).
+constexpr int kTruncateBusyMs = 20;
+// Past this size the WAL is checkpointed and truncated after the writer's next commit,
+// waiting for readers up to kForcedBusyMs (see forceCheckpointIfLarge()).
+constexpr qint64 kForceCheckpointWalBytes = qint64(16) << 20;
+constexpr int kForcedBusyMs = 250;
+// After a forced checkpoint that a long reader held off, the next try waits this long, so
+// that commits keep their pace meanwhile.
+constexpr qint64 kForcedRetryMs = 250;
 
-const char *bulkInsertSql()
+std::atomic<std::uint64_t> g_nextWriterId{1};
+
+qint64 monotonicMs()
 {
-    static const QByteArray sql = [] {
-        QByteArray s("INSERT INTO metrics(run_id, key_id, step, seq, value, time_ms) VALUES ");
-        for (int i = 0; i < kBulkRows; ++i)
-            s += i == 0 ? "(?, ?, ?, 0, ?, ?)" : ", (?, ?, ?, 0, ?, ?)";
-        return s;
+    static QElapsedTimer clock = [] {
+        QElapsedTimer c;
+        c.start();
+        return c;
     }();
-    return sql.constData();
+    return clock.elapsed();
 }
 
-struct Row {
-    qint64 runId;
-    qint64 keyId;
-    qint64 step;
-    double value;
-    qint64 timeMs;
+// The rings this thread logs into, one per store; marked abandoned when the thread ends
+// so that the writer can let them go once drained.
+struct ThreadRings {
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<MetricRing>>> rings;
+    ~ThreadRings()
+    {
+        for (auto &entry : rings)
+            entry.second->abandon();
+    }
 };
-
-// What one transaction knows about one (run, key) series.
-struct Series {
-    bool hasMax = false; ///< a point exists (stored before, or earlier in this transaction)
-    qint64 maxStep = 0;
-    qint64 count = 0;    ///< points added by this transaction
-    qint64 lastStep = 0; ///< the highest step added by this transaction, with its value
-    double lastValue = 0;
-    qint64 lastTimeMs = 0;
-};
+thread_local ThreadRings t_threadRings;
 
 } // namespace
 
-MetricWriter::MetricWriter(std::unique_ptr<SqlConnection> db) : m_db(std::move(db))
+MetricWriter::MetricWriter(std::unique_ptr<SqlConnection> db)
+    : m_id(g_nextWriterId.fetch_add(1)), m_db(std::move(db)), m_series(*m_db, m_registry)
 {
+    m_lastWriteMs = monotonicMs();
     m_thread = std::thread([this] { loop(); });
 }
 
@@ -69,40 +81,50 @@ MetricWriter::~MetricWriter()
     m_thread.join();
 }
 
-void MetricWriter::append(const QString &runId, const QString &key, qint64 step, double value, qint64 timeMs)
+MetricRing *MetricWriter::registerThread()
 {
-    Point point{runId, key, step, value, timeMs}; // copied outside the lock
-    std::size_t pending = 0;
+    auto &mine = t_threadRings.rings;
+    for (auto &[owner, ring] : mine) {
+        if (owner == m_id) {
+            t_ringOwner = m_id;
+            t_ring = ring.get();
+            return t_ring;
+        }
+    }
+    // Rings of stores that have closed are held by this thread alone: let them go.
+    mine.erase(std::remove_if(mine.begin(), mine.end(), [](const auto &e) { return e.second.use_count() == 1; }), mine.end());
+    auto ring = std::make_shared<MetricRing>();
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (m_chunks.empty() || m_chunks.back().size() == kChunkPoints) {
-            if (m_spare.empty()) {
-                m_chunks.emplace_back();
-                m_chunks.back().reserve(kChunkPoints);
-            } else {
-                m_chunks.push_back(std::move(m_spare.back()));
-                m_spare.pop_back();
-            }
-        }
-        m_chunks.back().push_back(std::move(point));
-        ++m_appended;
-        pending = ++m_pending;
+        m_rings.push_back(ring);
     }
-    // Wake the writer early only once per full batch; otherwise its 100 ms timer does it.
-    if (pending == kWakeThreshold)
-        m_wake.notify_one();
+    mine.emplace_back(m_id, ring);
+    t_ringOwner = m_id;
+    t_ring = ring.get();
+    return t_ring;
 }
 
 Status MetricWriter::flush()
 {
     std::unique_lock<std::mutex> lock(m_mutex);
-    const std::uint64_t target = m_appended;
+    std::vector<std::pair<std::shared_ptr<MetricRing>, std::uint64_t>> targets;
+    for (const auto &ring : m_rings) {
+        const std::uint64_t produced = ring->produced();
+        if (ring->processed < produced)
+            targets.emplace_back(ring, produced);
+    }
     const std::uint64_t errorsBefore = m_errors;
-    if (m_processed < target) {
-        ++m_flushWaiters;
+    if (!targets.empty()) {
+        m_flushRequest = true;
         m_wake.notify_one();
-        m_done.wait(lock, [&] { return m_processed >= target || m_errors != errorsBefore; });
-        --m_flushWaiters;
+        m_done.wait(lock, [&] {
+            if (m_errors != errorsBefore)
+                return true;
+            for (const auto &[ring, target] : targets)
+                if (ring->processed < target)
+                    return false;
+            return true;
+        });
     }
     if (m_unreported) {
         Error e = *m_unreported;
@@ -112,6 +134,16 @@ Status MetricWriter::flush()
     return Status();
 }
 
+MetricWriterStats MetricWriter::stats() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    MetricWriterStats s = m_stats;
+    s.pointsPending = 0;
+    for (const auto &ring : m_rings)
+        s.pointsPending += ring->produced() - std::min(ring->produced(), ring->processed);
+    return s;
+}
+
 void MetricWriter::recordError(const Error &error)
 {
     ++m_errors;
@@ -119,280 +151,207 @@ void MetricWriter::recordError(const Error &error)
         m_unreported = error; // the first one is usually the cause of the rest
 }
 
-void MetricWriter::recycle(std::vector<Chunk> &chunks, std::size_t count, std::vector<Chunk> *excess)
+void MetricWriter::credit(std::size_t points)
 {
-    for (std::size_t i = 0; i < count; ++i) {
-        m_processed += chunks[i].size();
-        chunks[i].clear(); // a no-op for committed chunks: the writer emptied them unlocked
-        if (m_spare.size() < kMaxSpareChunks)
-            m_spare.push_back(std::move(chunks[i]));
-        else
-            excess->push_back(std::move(chunks[i]));
+    // The staged points are in m_segments' order: the first `points` of them are done.
+    auto it = m_segments.begin();
+    while (points > 0 && it != m_segments.end()) {
+        const std::size_t n = std::min(points, it->count);
+        it->ring->processed += n;
+        it->count -= n;
+        points -= n;
+        if (it->count == 0)
+            ++it;
     }
-    chunks.erase(chunks.begin(), chunks.begin() + static_cast<std::ptrdiff_t>(count));
+    m_segments.erase(m_segments.begin(), it);
+}
+
+void MetricWriter::reportOutcome(const SeriesWriter::Outcome &outcome)
+{
+    for (auto it = outcome.unknownRuns.cbegin(); it != outcome.unknownRuns.cend(); ++it) {
+        recordError(Error(QStringLiteral("%1 metric point(s) for unknown run '%2' were dropped; "
+                                         "create the run with createRun() before logging to it")
+                              .arg(it.value())
+                              .arg(it.key()))
+                        .inField(it.key()));
+    }
+    if (outcome.invalidHandles > 0) {
+        recordError(Error(QStringLiteral("%1 metric point(s) were logged with a metric handle this store never "
+                                         "handed out, and were dropped")
+                              .arg(outcome.invalidHandles)));
+    }
+}
+
+std::size_t MetricWriter::drain()
+{
+    std::vector<std::shared_ptr<MetricRing>> rings;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        rings = m_rings;
+        m_flushRequest = false;
+    }
+    std::size_t total = 0;
+    std::uint64_t dropped = 0;
+    for (const auto &ring : rings) {
+        dropped += ring->dropped();
+        if (m_staged.size() >= kMaxStaged)
+            continue;
+        const std::size_t before = m_staged.size();
+        ring->drainTo(&m_staged, ring->produced());
+        const std::size_t n = m_staged.size() - before;
+        if (n > 0)
+            m_segments.push_back(Segment{ring, n});
+        total += n;
+    }
+    if (dropped > m_droppedSeen) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        recordError(Error(QStringLiteral("%1 metric point(s) were dropped: the metric writer fell %2 points behind "
+                                         "(is the disk full or very slow?)")
+                              .arg(dropped - m_droppedSeen)
+                              .arg(MetricRing::kMaxBacklog)));
+        m_droppedSeen = dropped;
+        m_done.notify_all();
+    }
+    return total;
+}
+
+bool MetricWriter::commitStaged(bool stopping, int *attempts)
+{
+    std::size_t done = 0;
+    while (done < m_staged.size()) {
+        const std::size_t n = std::min(kMaxPointsPerTransaction, m_staged.size() - done);
+        SeriesWriter::Outcome outcome;
+        QElapsedTimer timer;
+        timer.start();
+        const Status s = m_series.commit(m_staged.data() + done, m_staged.data() + done + n, &outcome);
+        const qint64 us = timer.nsecsElapsed() / 1000;
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (!s) {
+            ++*attempts;
+            recordError(s.error());
+            if (*attempts >= (stopping ? kMaxAttemptsWhenStopping : kMaxAttempts)) {
+                const std::size_t lost = m_staged.size() - done;
+                recordError(Error(QStringLiteral("%1 metric point(s) were dropped after %2 failed commits: %3")
+                                      .arg(lost)
+                                      .arg(*attempts)
+                                      .arg(s.error().message)));
+                credit(lost);
+                m_staged.clear();
+                *attempts = 0;
+            } else {
+                m_staged.erase(m_staged.begin(), m_staged.begin() + static_cast<std::ptrdiff_t>(done));
+            }
+            m_done.notify_all();
+            return false;
+        }
+        *attempts = 0;
+        ++m_stats.commits;
+        m_stats.pointsCommitted += n;
+        m_stats.lastCommitUs = us;
+        m_stats.maxCommitUs = std::max(m_stats.maxCommitUs, us);
+        credit(n);
+        reportOutcome(outcome);
+        m_done.notify_all();
+        done += n;
+    }
+    m_staged.clear();
+    m_lastWriteMs = monotonicMs();
+    forceCheckpointIfLarge();
+    return true;
+}
+
+void MetricWriter::forceCheckpointIfLarge()
+{
+    // SQLite's own checkpoints (PASSIVE, after commits past 1000 pages) never wait for a
+    // reader, and the WAL can only start over once a checkpoint has copied all of it while
+    // no reader uses it. With several processes reading and writing all the time that
+    // moment may never come, and the WAL grows without bound (SQLite's "checkpoint
+    // starvation"). A TRUNCATE checkpoint holds off new writers while it waits for the
+    // readers to finish (at most kForcedBusyMs), then copies everything and empties the
+    // file. Done here, on the writer thread: it never blocks a logging or GUI thread.
+    const qint64 now = monotonicMs();
+    if (now - m_lastForcedFailureMs < kForcedRetryMs)
+        return;
+    if (QFileInfo(m_db->path() + QStringLiteral("-wal")).size() < kForceCheckpointWalBytes)
+        return;
+    bool completed = false;
+    Result<SqlConnection::CheckpointResult> r = m_db->checkpoint(SqlConnection::CheckpointMode::Truncate, kForcedBusyMs, &completed);
+    if (!r || !completed) {
+        m_lastForcedFailureMs = now;
+        return;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_stats.checkpoints;
+}
+
+void MetricWriter::maybeCheckpoint()
+{
+    // Every committing connection checkpoints (PASSIVE) past 1000 WAL pages. What that
+    // leaves: the WAL file keeps its size after a burst (up to journal_size_limit), and a
+    // checkpoint that met a reader stays partial. So once idle, the writer checkpoints
+    // what is left and truncates the file, waiting for readers only kTruncateBusyMs.
+    const qint64 now = monotonicMs();
+    if (now - m_lastWriteMs < kIdleBeforeCheckpointMs || now - m_lastCheckpointMs < kCheckpointEveryMs)
+        return;
+    m_lastCheckpointMs = now;
+    bool completed = false;
+    Result<SqlConnection::CheckpointResult> passive = m_db->checkpoint(SqlConnection::CheckpointMode::Passive, 0, &completed);
+    if (!passive || !completed)
+        return; // another process is checkpointing, or the file is damaged: try later
+    if (passive->walFrames == 0 || passive->checkpointedFrames < passive->walFrames)
+        return;
+    Result<SqlConnection::CheckpointResult> truncated =
+        m_db->checkpoint(SqlConnection::CheckpointMode::Truncate, kTruncateBusyMs, &completed);
+    if (truncated && completed) {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        ++m_stats.checkpoints;
+    }
 }
 
 void MetricWriter::loop()
 {
     using Clock = std::chrono::steady_clock;
-    std::vector<Chunk> batch; // oldest first; a batch that failed stays in front
     int attempts = 0;
-    Clock::time_point lastCommit = Clock::now();
-    std::unique_lock<std::mutex> lock(m_mutex);
+    bool behind = false;
+    Clock::time_point lastDrain = Clock::now();
     for (;;) {
-        m_wake.wait_until(lock, lastCommit + std::chrono::milliseconds(kCommitIntervalMs), [&] {
-            if (m_stop)
-                return true;
-            // After a failure, retry on the timer only, so waiting flushes can't spin us.
-            if (m_lastAttemptFailed)
-                return false;
-            const bool pending = m_pending > 0 || !batch.empty();
-            return m_pending >= kWakeThreshold || (pending && m_flushWaiters > 0);
-        });
-        for (Chunk &chunk : m_chunks)
-            batch.push_back(std::move(chunk));
-        m_chunks.clear();
-        m_pending = 0;
-        if (batch.empty()) {
-            lastCommit = Clock::now();
-            if (m_stop)
+        bool stopping = false;
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            if (!behind) {
+                m_wake.wait_until(lock, lastDrain + std::chrono::milliseconds(kCommitIntervalMs), [&] {
+                    // After a failure, retry on the timer only, so waiting flushes can't spin us.
+                    return m_stop || (m_flushRequest && !m_lastAttemptFailed);
+                });
+            }
+            stopping = m_stop;
+        }
+        lastDrain = Clock::now();
+        const std::size_t drained = drain();
+        bool ok = true;
+        if (!m_staged.empty())
+            ok = commitStaged(stopping, &attempts);
+        behind = ok && drained >= kBacklogPoints;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_lastAttemptFailed = !ok;
+            // Rings whose thread has ended go once everything they held is done.
+            m_rings.erase(std::remove_if(m_rings.begin(), m_rings.end(),
+                                         [](const std::shared_ptr<MetricRing> &r) {
+                                             return r->abandoned() && r->processed == r->produced();
+                                         }),
+                          m_rings.end());
+        }
+        if (stopping) {
+            if (m_staged.empty() && drained == 0)
                 break;
+            if (!ok)
+                std::this_thread::sleep_for(std::chrono::milliseconds(kCommitIntervalMs));
             continue;
         }
-        const bool stopping = m_stop;
-        lock.unlock();
-        BatchOutcome outcome;
-        std::size_t done = 0;
-        const Status committed = commit(batch, &done, &outcome);
-        // Destroy the committed points before taking the lock (millions of QString
-        // releases after a burst): append() must not wait for that.
-        std::size_t committedPoints = 0;
-        for (std::size_t i = 0; i < done; ++i) {
-            committedPoints += batch[i].size();
-            batch[i].clear();
-        }
-        std::vector<Chunk> excess;
-        lock.lock();
-        lastCommit = Clock::now();
-        m_processed += committedPoints;
-        recycle(batch, done, &excess);
-        for (auto it = outcome.unknownRuns.cbegin(); it != outcome.unknownRuns.cend(); ++it) {
-            recordError(Error(QStringLiteral("%1 metric point(s) for unknown run '%2' were dropped; "
-                                             "create the run with createRun() before logging to it")
-                                  .arg(it.value())
-                                  .arg(it.key()))
-                            .inField(it.key()));
-        }
-        if (committed) {
-            attempts = 0;
-            m_lastAttemptFailed = false;
-        } else {
-            ++attempts;
-            m_lastAttemptFailed = true;
-            recordError(committed.error());
-            if (attempts >= (stopping ? kMaxAttemptsWhenStopping : kMaxAttempts)) {
-                std::size_t lost = 0;
-                for (const Chunk &chunk : batch)
-                    lost += chunk.size();
-                recordError(Error(QStringLiteral("%1 metric point(s) were dropped after %2 failed commits: %3")
-                                      .arg(lost)
-                                      .arg(attempts)
-                                      .arg(committed.error().message)));
-                recycle(batch, batch.size(), &excess);
-                attempts = 0;
-                m_lastAttemptFailed = false;
-            }
-        }
-        m_done.notify_all();
-        if (!excess.empty()) {
-            lock.unlock();
-            excess.clear(); // frees chunk buffers beyond the spare pool, unlocked
-            lock.lock();
-        }
-        if (m_stop && m_chunks.empty() && batch.empty())
-            break;
+        if (drained == 0 && ok)
+            maybeCheckpoint();
     }
-}
-
-Status MetricWriter::commit(const std::vector<Chunk> &chunks, std::size_t *done, BatchOutcome *outcome)
-{
-    *done = 0;
-    while (*done < chunks.size()) {
-        const std::size_t n = std::min(kChunksPerTransaction, chunks.size() - *done);
-        BatchOutcome groupOutcome;
-        const Status s = commitGroup(chunks.data() + *done, chunks.data() + *done + n, &groupOutcome);
-        if (!s)
-            return s;
-        for (auto it = groupOutcome.unknownRuns.cbegin(); it != groupOutcome.unknownRuns.cend(); ++it)
-            outcome->unknownRuns[it.key()] += it.value();
-        *done += n;
-    }
-    return Status();
-}
-
-Status MetricWriter::commitGroup(const Chunk *begin, const Chunk *end, BatchOutcome *outcome)
-{
-    // Ids resolved or created inside the transaction join the caches only after COMMIT:
-    // a rolled-back metric_keys insert must not leave a dangling cached id.
-    QHash<QString, qint64> newRuns;
-    QHash<QString, qint64> newKeys;
-    std::map<std::pair<qint64, qint64>, Series> series;
-
-    const Status status = m_db->writeTransaction([&]() -> Status {
-        newRuns.clear();
-        newKeys.clear();
-        series.clear();
-        outcome->unknownRuns.clear();
-
-        Result<SqlQuery> bulk = m_db->query(bulkInsertSql());
-        Result<SqlQuery> single = m_db->query(
-            "INSERT INTO metrics(run_id, key_id, step, seq, value, time_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-        Result<SqlQuery> nextSeq = m_db->query(
-            "SELECT coalesce(max(seq) + 1, 0) FROM metrics WHERE run_id = ?1 AND key_id = ?2 AND step = ?3");
-        Result<SqlQuery> storedMax = m_db->query("SELECT last_step FROM run_metrics WHERE run_id = ?1 AND key_id = ?2");
-        Result<SqlQuery> findRun = m_db->query("SELECT rid FROM runs WHERE id = ?1");
-        Result<SqlQuery> addKey = m_db->query("INSERT INTO metric_keys(name) VALUES(?1) ON CONFLICT(name) DO NOTHING");
-        Result<SqlQuery> findKey = m_db->query("SELECT id FROM metric_keys WHERE name = ?1");
-        for (const Result<SqlQuery> *q : {&bulk, &single, &nextSeq, &storedMax, &findRun, &addKey, &findKey})
-            if (!*q)
-                return q->error();
-
-        Row rows[kBulkRows];
-        int pendingRows = 0;
-        // Rows whose step is new for their series cannot collide: they go in bulk, seq 0.
-        auto flushRows = [&]() -> Status {
-            if (pendingRows == kBulkRows) {
-                for (int i = 0; i < kBulkRows; ++i) {
-                    const int b = i * kColumnsPerRow;
-                    bulk->bind(b + 1, rows[i].runId).bind(b + 2, rows[i].keyId).bind(b + 3, rows[i].step);
-                    bulk->bind(b + 4, rows[i].value).bind(b + 5, rows[i].timeMs);
-                }
-                pendingRows = 0;
-                return bulk->exec();
-            }
-            for (int i = 0; i < pendingRows; ++i) {
-                single->bind(1, rows[i].runId).bind(2, rows[i].keyId).bind(3, rows[i].step).bind(4, qint64(0));
-                single->bind(5, rows[i].value).bind(6, rows[i].timeMs);
-                if (Status s = single->exec(); !s)
-                    return s;
-            }
-            pendingRows = 0;
-            return Status();
-        };
-
-        const QString *lastRunId = nullptr;
-        const QString *lastKey = nullptr;
-        qint64 rid = 0;
-        qint64 kid = 0;
-        Series *current = nullptr;
-        for (const Chunk *chunk = begin; chunk != end; ++chunk) {
-            for (const Point &p : *chunk) {
-                if (!lastRunId || p.runId != *lastRunId) {
-                    lastRunId = &p.runId;
-                    current = nullptr;
-                    rid = m_runIds.value(p.runId, newRuns.value(p.runId, 0));
-                    if (rid == 0 && !outcome->unknownRuns.contains(p.runId)) {
-                        findRun->bind(1, p.runId);
-                        if (findRun->next()) {
-                            rid = findRun->columnInt(0);
-                            newRuns.insert(p.runId, rid);
-                        } else if (!findRun->status()) {
-                            return findRun->status();
-                        }
-                    }
-                }
-                if (rid == 0) {
-                    ++outcome->unknownRuns[p.runId];
-                    continue;
-                }
-                if (!lastKey || p.key != *lastKey) {
-                    lastKey = &p.key;
-                    current = nullptr;
-                    kid = m_keyIds.value(p.key, newKeys.value(p.key, 0));
-                    if (kid == 0) {
-                        if (Status s = addKey->bind(1, p.key).exec(); !s)
-                            return s;
-                        findKey->bind(1, p.key);
-                        if (!findKey->next())
-                            return findKey->status().ok() ? Status(Error(QStringLiteral("metric key '%1' vanished").arg(p.key)))
-                                                           : findKey->status();
-                        kid = findKey->columnInt(0);
-                        newKeys.insert(p.key, kid);
-                    }
-                }
-                if (!current) {
-                    auto [it, inserted] = series.try_emplace({rid, kid});
-                    current = &it->second;
-                    if (inserted) {
-                        // run_metrics is updated in the same transactions as the points, so
-                        // under the write lock its last_step is the series' highest step.
-                        storedMax->bind(1, rid).bind(2, kid);
-                        if (storedMax->next()) {
-                            current->hasMax = true;
-                            current->maxStep = storedMax->columnInt(0);
-                        } else if (!storedMax->status()) {
-                            return storedMax->status();
-                        }
-                    }
-                }
-                Series &sr = *current;
-                if (!sr.hasMax || p.step > sr.maxStep) {
-                    rows[pendingRows++] = Row{rid, kid, p.step, p.value, p.timeMs};
-                    if (pendingRows == kBulkRows)
-                        if (Status s = flushRows(); !s)
-                            return s;
-                    sr.hasMax = true;
-                    sr.maxStep = p.step;
-                } else {
-                    // A repeated or late step: after what is pending, with the next seq.
-                    if (Status s = flushRows(); !s)
-                        return s;
-                    nextSeq->bind(1, rid).bind(2, kid).bind(3, p.step);
-                    if (!nextSeq->next())
-                        return nextSeq->status();
-                    const qint64 seq = nextSeq->columnInt(0);
-                    single->bind(1, rid).bind(2, kid).bind(3, p.step).bind(4, seq).bind(5, p.value).bind(6, p.timeMs);
-                    if (Status s = single->exec(); !s)
-                        return s;
-                }
-                if (sr.count == 0 || p.step >= sr.lastStep) {
-                    sr.lastStep = p.step;
-                    sr.lastValue = p.value;
-                    sr.lastTimeMs = p.timeMs;
-                }
-                ++sr.count;
-            }
-        }
-        if (Status s = flushRows(); !s)
-            return s;
-
-        // One upsert per (run, key) in the batch. In an UPDATE every right-hand side sees
-        // the old row, so last_step is compared before it is replaced.
-        Result<SqlQuery> upsert = m_db->query(
-            "INSERT INTO run_metrics(run_id, key_id, count, last_step, last_value, last_time_ms)"
-            " VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-            " ON CONFLICT(run_id, key_id) DO UPDATE SET"
-            " count = count + excluded.count,"
-            " last_value = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,"
-            " last_time_ms = CASE WHEN excluded.last_step >= last_step THEN excluded.last_time_ms ELSE last_time_ms END,"
-            " last_step = max(last_step, excluded.last_step)");
-        if (!upsert)
-            return upsert.error();
-        for (const auto &[ids, sr] : series) {
-            if (sr.count == 0)
-                continue;
-            upsert->bind(1, ids.first).bind(2, ids.second).bind(3, sr.count).bind(4, sr.lastStep);
-            upsert->bind(5, sr.lastValue).bind(6, sr.lastTimeMs);
-            if (Status s = upsert->exec(); !s)
-                return s;
-        }
-        return Status();
-    });
-    if (status) {
-        m_runIds.insert(newRuns);
-        m_keyIds.insert(newKeys);
-    }
-    return status;
 }
 
 } // namespace mb

@@ -1,5 +1,6 @@
 #include "core/store/schema.h"
 
+#include "core/store/metric_block.h"
 #include "core/store/sql_connection.h"
 
 namespace mb {
@@ -100,11 +101,135 @@ QStringList schemaVersion1()
     };
 }
 
+// Version 2: metric points in blocks (see BlockEncoder) instead of one row each.
+// - metric_series is one row per (run, key) with the running summary the GUI lists and
+//   sorts by (count, step extent, latest, min and max with their steps; "best" is min or
+//   max by the key's direction), maintained by the writer in the same transaction as the
+//   points. It is clustered by (key, run): "this key for every run" (a runs table sorted
+//   by a metric) is one contiguous range; `id` (allocated by the writer) names the series
+//   in metric_blocks;
+// - metric_blocks holds the points, a few hundred per row, with each block's own summary
+//   (count, step extent, min, max, last) in columns: a decimated read uses those and
+//   decodes only the blocks that straddle a bucket boundary. Its rowid is series id * 2^32
+//   + block number, so a series is one contiguous range of the table's own b-tree (no
+//   index to maintain); the trigger stands in for the foreign key that such a key cannot
+//   declare;
+// - metric_keys.direction overrides the name rule (0 = rule, -1 minimize, 1 maximize);
+// - params_by_key serves filters, sorts and columns by param across many runs.
+QStringList schemaVersion2()
+{
+    return {
+        QStringLiteral("CREATE TABLE metric_series ("
+                       " key_id INTEGER NOT NULL REFERENCES metric_keys(id),"
+                       " run_id INTEGER NOT NULL REFERENCES runs(rid) ON DELETE CASCADE,"
+                       " id INTEGER NOT NULL UNIQUE,"
+                       " count INTEGER NOT NULL DEFAULT 0,"
+                       " blocks INTEGER NOT NULL DEFAULT 0,"
+                       " step_lo INTEGER NOT NULL DEFAULT 0,"
+                       " step_hi INTEGER NOT NULL DEFAULT 0,"
+                       " last_value REAL,"
+                       " last_time_ms INTEGER NOT NULL DEFAULT 0,"
+                       " min_value REAL,"
+                       " min_step INTEGER NOT NULL DEFAULT 0,"
+                       " max_value REAL,"
+                       " max_step INTEGER NOT NULL DEFAULT 0,"
+                       " PRIMARY KEY (key_id, run_id)) WITHOUT ROWID"),
+        QStringLiteral("CREATE INDEX metric_series_by_run ON metric_series(run_id)"),
+        QStringLiteral("CREATE TABLE metric_blocks ("
+                       " id INTEGER PRIMARY KEY,"
+                       " count INTEGER NOT NULL,"
+                       " step_lo INTEGER NOT NULL,"
+                       " step_hi INTEGER NOT NULL,"
+                       " min_value REAL,"
+                       " max_value REAL,"
+                       " last_value REAL,"
+                       " data BLOB NOT NULL)"),
+        QStringLiteral("CREATE TRIGGER metric_series_blocks AFTER DELETE ON metric_series BEGIN"
+                       " DELETE FROM metric_blocks WHERE id >= old.id * 4294967296 AND id < (old.id + 1) * 4294967296;"
+                       " END"),
+        QStringLiteral("ALTER TABLE metric_keys ADD COLUMN direction INTEGER NOT NULL DEFAULT 0"),
+        QStringLiteral("CREATE INDEX params_by_key ON params(key)"),
+    };
+}
+
+// Moves version 1's metric rows into series and blocks. The rows are read in primary key
+// order (run, key, step, seq), which is each series' order by step then logging order.
+Status convertMetricsToBlocks(SqlConnection &db, const MigrationProgress &progress)
+{
+    Result<SqlQuery> rows = db.query("SELECT run_id, key_id, step, value, time_ms FROM metrics ORDER BY run_id, key_id, step, seq");
+    Result<SqlQuery> addSeries = db.query("INSERT INTO metric_series(run_id, key_id, id) VALUES(?1, ?2, ?3)");
+    Result<SqlQuery> putBlock = db.query(
+        "INSERT INTO metric_blocks(id, count, step_lo, step_hi, min_value, max_value, last_value, data)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    Result<SqlQuery> saveSeries = db.query(
+        "UPDATE metric_series SET count = ?2, blocks = ?3, step_lo = ?4, step_hi = ?5, last_value = ?6,"
+        " last_time_ms = ?7, min_value = ?8, min_step = ?9, max_value = ?10, max_step = ?11 WHERE id = ?1");
+    for (const Result<SqlQuery> *q : {&rows, &addSeries, &putBlock, &saveSeries})
+        if (!*q)
+            return q->error();
+
+    qint64 run = -1, key = -1, seriesId = 0, blocks = 0, done = 0;
+    BlockEncoder block;
+    PointSummary summary;
+    auto writeBlock = [&]() -> Status {
+        const PointSummary &b = block.summary();
+        putBlock->bind(1, (seriesId << 32) + blocks).bind(2, b.count).bind(3, b.stepLo).bind(4, b.stepHi);
+        putBlock->bind(5, b.minValue).bind(6, b.maxValue).bind(7, b.lastValue).bindBlob(8, block.data());
+        ++blocks;
+        Status s = putBlock->exec();
+        block.clear();
+        return s;
+    };
+    auto finishSeries = [&]() -> Status {
+        if (seriesId == 0)
+            return Status();
+        if (!block.empty())
+            if (Status s = writeBlock(); !s)
+                return s;
+        saveSeries->bind(1, seriesId).bind(2, summary.count).bind(3, blocks).bind(4, summary.stepLo);
+        saveSeries->bind(5, summary.stepHi).bind(6, summary.lastValue).bind(7, summary.lastTimeMs);
+        saveSeries->bind(8, summary.minValue).bind(9, summary.minStep).bind(10, summary.maxValue).bind(11, summary.maxStep);
+        return saveSeries->exec();
+    };
+    while (rows->next()) {
+        if (rows->columnInt(0) != run || rows->columnInt(1) != key) {
+            if (Status s = finishSeries(); !s)
+                return s;
+            run = rows->columnInt(0);
+            key = rows->columnInt(1);
+            if (Status s = addSeries->bind(1, run).bind(2, key).bind(3, seriesId + 1).exec(); !s)
+                return s;
+            ++seriesId;
+            blocks = 0;
+            summary = PointSummary();
+        }
+        const StoredPoint p{rows->columnInt(2), rows->columnReal(3), rows->columnInt(4)};
+        block.append(p);
+        summary.add(p);
+        if (block.full())
+            if (Status s = writeBlock(); !s)
+                return s;
+        if (++done % 4096 == 0 && progress)
+            progress(done);
+    }
+    if (!rows->status())
+        return rows->status();
+    if (Status s = finishSeries(); !s)
+        return s;
+    if (progress)
+        progress(done);
+    return Status();
+}
+
 } // namespace
 
 const std::vector<Migration> &storeMigrations()
 {
-    static const std::vector<Migration> steps{{1, schemaVersion1()}};
+    static const std::vector<Migration> steps{
+        {1, schemaVersion1(), {}, {}},
+        {2, schemaVersion2(), convertMetricsToBlocks,
+         {QStringLiteral("DROP TABLE run_metrics"), QStringLiteral("DROP TABLE metrics")}},
+    };
     return steps;
 }
 
@@ -158,7 +283,7 @@ Status checkDatabaseIdentity(SqlConnection &db, int latestVersion)
     return Status();
 }
 
-Status migrateDatabase(SqlConnection &db, const std::vector<Migration> &steps)
+Status migrateDatabase(SqlConnection &db, const std::vector<Migration> &steps, const MigrationProgress &progress)
 {
     for (const Migration &step : steps) {
         Status s = db.writeTransaction([&]() -> Status {
@@ -176,13 +301,20 @@ Status migrateDatabase(SqlConnection &db, const std::vector<Migration> &steps)
                                  .arg(step.version))
                     .at(db.path());
             }
-            for (const QString &sql : step.statements) {
-                if (Status r = db.exec(sql); !r) {
-                    Error e = r.error();
-                    e.message = QStringLiteral("schema migration to version %1 failed: %2").arg(step.version).arg(e.message);
-                    return e;
-                }
-            }
+            auto failed = [&](const Status &r) {
+                Error e = r.error();
+                e.message = QStringLiteral("schema migration to version %1 failed: %2").arg(step.version).arg(e.message);
+                return Status(e);
+            };
+            for (const QString &sql : step.statements)
+                if (Status r = db.exec(sql); !r)
+                    return failed(r);
+            if (step.convert)
+                if (Status r = step.convert(db, progress); !r)
+                    return failed(r);
+            for (const QString &sql : step.cleanup)
+                if (Status r = db.exec(sql); !r)
+                    return failed(r);
             // PRAGMA takes no bound parameters; the value is our own integer.
             return db.exec(QStringLiteral("PRAGMA user_version = %1").arg(step.version));
         });

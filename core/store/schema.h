@@ -4,16 +4,25 @@
 
 #include <QStringList>
 
+#include <functional>
 #include <vector>
 
 namespace mb {
 
 class SqlConnection;
 
-/// One schema step: the statements that take the database from `version - 1` to `version`.
+/// Called by long migration steps every few thousand rows converted (for progress
+/// displays, and for tests that interrupt a migration midway).
+using MigrationProgress = std::function<void(qint64 rowsDone)>;
+
+/// One schema step: what takes the database from `version - 1` to `version`, all in one
+/// transaction: `statements`, then `convert` (data SQL alone cannot convert), then
+/// `cleanup` (dropping what was converted).
 struct Migration {
     int version = 0;
     QStringList statements;
+    std::function<Status(SqlConnection &, const MigrationProgress &)> convert;
+    QStringList cleanup;
 };
 
 /// PRAGMA application_id of a ModelBench workspace database ("MBEN").
@@ -32,6 +41,6 @@ Status checkDatabaseIdentity(SqlConnection &db, int latestVersion);
 /// Applies the steps newer than PRAGMA user_version, each in its own write transaction
 /// that also bumps user_version: a crash or an error leaves the old or the new schema,
 /// never half of a step. Safe against another process migrating at the same time.
-Status migrateDatabase(SqlConnection &db, const std::vector<Migration> &steps);
+Status migrateDatabase(SqlConnection &db, const std::vector<Migration> &steps, const MigrationProgress &progress = {});
 
 } // namespace mb

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -88,6 +89,13 @@ SqlQuery &SqlQuery::bindNull(int index)
     return *this;
 }
 
+SqlQuery &SqlQuery::bindBlob(int index, const QByteArray &blob)
+{
+    rewindIfStepped();
+    sqlite3_bind_blob64(m_stmt, index, blob.constData(), static_cast<sqlite3_uint64>(blob.size()), SQLITE_STATIC);
+    return *this;
+}
+
 bool SqlQuery::next()
 {
     for (int attempt = 0;; ++attempt) {
@@ -149,6 +157,20 @@ QString SqlQuery::columnText(int column) const
     return QString::fromUtf8(text, sqlite3_column_bytes(m_stmt, column));
 }
 
+QByteArray SqlQuery::columnBlob(int column) const
+{
+    qsizetype size = 0;
+    const char *data = columnBlobData(column, &size);
+    return QByteArray(data, size);
+}
+
+const char *SqlQuery::columnBlobData(int column, qsizetype *size) const
+{
+    const auto *data = static_cast<const char *>(sqlite3_column_blob(m_stmt, column));
+    *size = data ? sqlite3_column_bytes(m_stmt, column) : 0;
+    return data ? data : "";
+}
+
 void SqlQuery::reset()
 {
     sqlite3_reset(m_stmt);
@@ -184,13 +206,24 @@ Result<std::unique_ptr<SqlConnection>> SqlConnection::open(const QString &path, 
     return std::unique_ptr<SqlConnection>(new SqlConnection(db, path));
 }
 
-Status SqlConnection::configure()
+Status SqlConnection::configure(int cacheKiB, qint64 mmapBytes)
 {
     if (Status s = exec("PRAGMA foreign_keys=ON"); !s)
         return s;
     // After a burst the WAL would otherwise keep its peak size on disk.
     if (Status s = exec("PRAGMA journal_size_limit=67108864"); !s)
         return s;
+    // SQLite's default, set explicitly: the WAL is checkpointed (PASSIVE) by the committing
+    // connection once it holds 1000 pages (4 MiB); the metric writer also checkpoints when idle.
+    if (Status s = exec("PRAGMA wal_autocheckpoint=1000"); !s)
+        return s;
+    if (Status s = exec(QStringLiteral("PRAGMA cache_size=-%1").arg(std::max(cacheKiB, 512))); !s)
+        return s;
+    if (Status s = exec("PRAGMA temp_store=MEMORY"); !s)
+        return s;
+    if (mmapBytes > 0)
+        if (Status s = exec(QStringLiteral("PRAGMA mmap_size=%1").arg(mmapBytes)); !s)
+            return s;
     return exec("PRAGMA synchronous=NORMAL");
 }
 
@@ -318,6 +351,42 @@ Status SqlConnection::writeTransaction(const std::function<Status()> &body)
         }
         return done;
     }
+}
+
+Status SqlConnection::readTransaction(const std::function<Status()> &body)
+{
+    if (inTransaction())
+        return body();
+    QElapsedTimer clock;
+    clock.start();
+    for (int attempt = 0;; ++attempt) {
+        Status done = exec("BEGIN");
+        if (done)
+            done = body();
+        if (inTransaction()) {
+            // A read transaction has nothing to keep: COMMIT only releases the snapshot.
+            const Status ended = exec(done ? "COMMIT" : "ROLLBACK");
+            if (done && !ended)
+                done = ended;
+        }
+        if (done || !done.error().transient || clock.elapsed() >= kTransactionDeadlineMs)
+            return done;
+        backoffSleep(attempt);
+    }
+}
+
+Result<SqlConnection::CheckpointResult> SqlConnection::checkpoint(CheckpointMode mode, int busyMs, bool *completed)
+{
+    CheckpointResult result;
+    sqlite3_busy_timeout(m_db, busyMs);
+    const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr,
+                                             mode == CheckpointMode::Truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+                                             &result.walFrames, &result.checkpointedFrames);
+    sqlite3_busy_timeout(m_db, kBusyTimeoutMs);
+    *completed = rc == SQLITE_OK;
+    if (rc != SQLITE_OK && !sqliteBusy(rc))
+        return errorFor(rc, QStringLiteral("cannot checkpoint the write-ahead log"));
+    return result;
 }
 
 Error SqlConnection::errorFor(int rc, const QString &what) const

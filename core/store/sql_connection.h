@@ -33,6 +33,8 @@ public:
     SqlQuery &bind(int index, double value); ///< NaN is stored as NULL; read it back with columnReal()
     SqlQuery &bind(int index, const QString &value); ///< a null QString binds '' (use bindNull)
     SqlQuery &bindNull(int index);
+    /// Binds `blob` without copying it: it must outlive the statement's next step.
+    SqlQuery &bindBlob(int index, const QByteArray &blob);
 
     /// Steps once: true while a row is available. On false, status() tells DONE from an
     /// error, and the statement is rewound. A SQLITE_BUSY before the first row is retried
@@ -46,6 +48,10 @@ public:
     qint64 columnInt(int column) const;
     double columnReal(int column) const; ///< NULL reads as NaN (SQLite stores NaN as NULL)
     QString columnText(int column) const;
+    /// A copy of a BLOB (or TEXT) column; columnBlobData() points into the row instead,
+    /// valid until the next step (*size set to its length).
+    QByteArray columnBlob(int column) const;
+    const char *columnBlobData(int column, qsizetype *size) const;
 
     /// Rewinds for another execution with new bindings.
     void reset();
@@ -71,10 +77,11 @@ public:
     /// installs SQLite's sleeping busy handler). Does not read the file yet: a non-database
     /// file is reported by the first query.
     static Result<std::unique_ptr<SqlConnection>> open(const QString &path, bool create = true);
-    /// Sets foreign_keys=ON, journal_size_limit (64 MB) and synchronous=NORMAL (durable
-    /// against a process crash in WAL mode; a power loss may drop the last commits, never
-    /// corrupt). Reads the file.
-    Status configure();
+    /// Sets foreign_keys=ON, journal_size_limit (64 MB), wal_autocheckpoint (1000 pages),
+    /// a page cache of `cacheKiB`, memory-mapped reads of up to `mmapBytes` of the file (0:
+    /// none) and synchronous=NORMAL (durable against a process crash in WAL mode; a power
+    /// loss may drop the last commits, never corrupt). Reads the file.
+    Status configure(int cacheKiB = 8192, qint64 mmapBytes = 0);
 
     QString path() const { return m_path; }
 
@@ -93,6 +100,21 @@ public:
     /// error rolls back, so the body's writes land completely or not at all. `body` must
     /// have no side effects outside the database (it may run more than once).
     Status writeTransaction(const std::function<Status()> &body);
+    /// Runs `body` inside a read transaction (one consistent snapshot; in WAL mode it never
+    /// blocks a writer). A busy database met anywhere in the body (WAL recovery or a closing
+    /// connection in another process) rolls back and runs the body again, up to ~30 s, so
+    /// "database is locked" never reaches the caller. `body` must reset its outputs. Inside
+    /// a transaction already open, runs `body` once, as it is.
+    Status readTransaction(const std::function<Status()> &body);
+
+    enum class CheckpointMode { Passive, Truncate };
+    struct CheckpointResult {
+        int walFrames = 0;          ///< frames in the WAL
+        int checkpointedFrames = 0; ///< of those, copied into the database file
+    };
+    /// sqlite3_wal_checkpoint_v2 with a busy timeout of `busyMs` for this call only. A
+    /// busy database is a result (false), not an error: checkpoints are opportunistic.
+    Result<CheckpointResult> checkpoint(CheckpointMode mode, int busyMs, bool *completed);
 
     /// An Error for the connection's last failure: "<what> (<db path>): <sqlite message>".
     /// Marked transient for SQLITE_BUSY/SQLITE_LOCKED.

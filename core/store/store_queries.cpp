@@ -41,28 +41,6 @@ RunRecord readRun(const SqlQuery &q)
     return r;
 }
 
-// A consistent snapshot for reads that take several queries (WAL: never blocks a writer).
-class ReadSnapshot {
-public:
-    explicit ReadSnapshot(SqlConnection &db) : m_db(db), m_status(db.inTransaction() ? Status() : db.exec("BEGIN"))
-    {
-        m_owns = m_status.ok() && m_db.inTransaction();
-    }
-    ~ReadSnapshot()
-    {
-        if (m_owns)
-            static_cast<void>(m_db.exec("COMMIT"));
-    }
-    ReadSnapshot(const ReadSnapshot &) = delete;
-    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
-    Status status() const { return m_status; }
-
-private:
-    SqlConnection &m_db;
-    Status m_status;
-    bool m_owns = false;
-};
-
 bool isHex(const QString &s)
 {
     for (QChar c : s)
@@ -110,9 +88,19 @@ Result<RunRecord> Store::loadRun(qint64 rid) const
 Result<std::vector<RunRecord>> Store::listRuns(const QString &experiment) const
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    ReadSnapshot snapshot(*m_db);
-    if (!snapshot.status())
-        return snapshot.status().error();
+    std::vector<RunRecord> out;
+    Status read = m_db->readTransaction([&]() -> Status {
+        out.clear();
+        return listRunsLocked(experiment, &out);
+    });
+    if (!read)
+        return read.error();
+    return out;
+}
+
+Status Store::listRunsLocked(const QString &experiment, std::vector<RunRecord> *result) const
+{
+    std::vector<RunRecord> &out = *result;
     qint64 experimentId = 0;
     if (!experiment.isEmpty()) {
         Result<qint64> found = findExperiment(experiment);
@@ -131,14 +119,13 @@ Result<std::vector<RunRecord>> Store::listRuns(const QString &experiment) const
         return runs.error();
     if (!all)
         runs->bind(1, experimentId);
-    std::vector<RunRecord> out;
     QHash<qint64, std::size_t> byRowId;
     while (runs->next()) {
         byRowId.insert(runs->columnInt(0), out.size());
         out.push_back(readRun(*runs));
     }
     if (!runs->status())
-        return runs->status().error();
+        return runs->status();
 
     const std::array<std::pair<const char *, const char *>, 2> extras{{
         {"SELECT run_id, key, value FROM params",
@@ -163,9 +150,9 @@ Result<std::vector<RunRecord>> Store::listRuns(const QString &experiment) const
                 run.tags.insert(q->columnText(1), q->columnText(2));
         }
         if (!q->status())
-            return q->status().error();
+            return q->status();
     }
-    return out;
+    return Status();
 }
 
 Result<RunRecord> Store::run(const QString &idOrPrefix) const
@@ -182,9 +169,21 @@ Result<RunRecord> Store::run(const QString &idOrPrefix) const
             .inField(QStringLiteral("run"));
     }
     std::lock_guard<std::mutex> lock(m_mutex);
-    ReadSnapshot snapshot(*m_db);
-    if (!snapshot.status())
-        return snapshot.status().error();
+    RunRecord found;
+    Status read = m_db->readTransaction([&]() -> Status {
+        Result<RunRecord> r = findRunLocked(idOrPrefix, prefix);
+        if (!r)
+            return r.error();
+        found = std::move(*r);
+        return Status();
+    });
+    if (!read)
+        return read.error();
+    return found;
+}
+
+Result<RunRecord> Store::findRunLocked(const QString &idOrPrefix, const QString &prefix) const
+{
     // Ids are lowercase hex, all below 'g': the prefix range is [prefix, prefix + "g").
     Result<SqlQuery> q = m_db->query("SELECT rid, id FROM runs WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2");
     if (!q)
@@ -205,73 +204,25 @@ Result<RunRecord> Store::run(const QString &idOrPrefix) const
     return loadRun(matches.front().first);
 }
 
-Result<QStringList> Store::metricKeys(const QString &runId) const
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    ReadSnapshot snapshot(*m_db);
-    Result<qint64> rid = runRowId(runId);
-    if (!rid)
-        return rid.error();
-    Result<SqlQuery> q = m_db->query(
-        "SELECT k.name FROM run_metrics m JOIN metric_keys k ON k.id = m.key_id WHERE m.run_id = ?1 ORDER BY k.name");
-    if (!q)
-        return q.error();
-    q->bind(1, *rid);
-    QStringList keys;
-    while (q->next())
-        keys.append(q->columnText(0));
-    if (!q->status())
-        return q->status().error();
-    return keys;
-}
-
-Result<std::vector<MetricPoint>> Store::metricSeries(const QString &runId, const QString &key) const
-{
-    std::lock_guard<std::mutex> lock(m_mutex);
-    ReadSnapshot snapshot(*m_db);
-    Result<qint64> rid = runRowId(runId);
-    if (!rid)
-        return rid.error();
-    std::vector<MetricPoint> points;
-    Result<SqlQuery> count = m_db->query(
-        "SELECT m.key_id, m.count FROM run_metrics m JOIN metric_keys k ON k.id = m.key_id WHERE m.run_id = ?1 AND k.name = ?2");
-    if (!count)
-        return count.error();
-    count->bind(1, *rid).bind(2, key);
-    if (!count->next())
-        return count->status().ok() ? Result<std::vector<MetricPoint>>(points) : Result<std::vector<MetricPoint>>(count->status().error());
-    const qint64 keyId = count->columnInt(0);
-    points.reserve(static_cast<std::size_t>(count->columnInt(1)));
-    count->reset();
-    // The primary key order: one contiguous range, no sort.
-    Result<SqlQuery> q = m_db->query(
-        "SELECT step, value, time_ms FROM metrics WHERE run_id = ?1 AND key_id = ?2 ORDER BY step, seq");
-    if (!q)
-        return q.error();
-    q->bind(1, *rid).bind(2, keyId);
-    while (q->next())
-        points.push_back(MetricPoint{q->columnInt(0), q->columnReal(1), q->columnInt(2)});
-    if (!q->status())
-        return q->status().error();
-    return points;
-}
-
 Result<std::vector<ArtifactRecord>> Store::artifacts(const QString &runId) const
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    ReadSnapshot snapshot(*m_db);
-    Result<qint64> rid = runRowId(runId);
-    if (!rid)
-        return rid.error();
-    Result<SqlQuery> q = m_db->query("SELECT path, size, sha256 FROM artifacts WHERE run_id = ?1 ORDER BY path");
-    if (!q)
-        return q.error();
-    q->bind(1, *rid);
     std::vector<ArtifactRecord> out;
-    while (q->next())
-        out.push_back(ArtifactRecord{q->columnText(0), q->columnInt(1), q->columnText(2)});
-    if (!q->status())
-        return q->status().error();
+    Status read = m_db->readTransaction([&]() -> Status {
+        out.clear();
+        Result<qint64> rid = runRowId(runId);
+        if (!rid)
+            return rid.error();
+        Result<SqlQuery> q = m_db->query("SELECT path, size, sha256 FROM artifacts WHERE run_id = ?1 ORDER BY path");
+        if (!q)
+            return q.error();
+        q->bind(1, *rid);
+        while (q->next())
+            out.push_back(ArtifactRecord{q->columnText(0), q->columnInt(1), q->columnText(2)});
+        return q->status();
+    });
+    if (!read)
+        return read.error();
     return out;
 }
 

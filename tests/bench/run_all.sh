@@ -6,8 +6,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 cmake --preset release >/dev/null
-cmake --build --preset release --target bench_csv bench_xgboost
+cmake --build --preset release --target bench_csv bench_xgboost bench_store
 echo "== XGBoost training: ModelBench vs python3-xgboost"
 tests/bench/xgboost/run.sh
 echo "== CSV parsing: ModelBench vs pandas.read_csv"
 tests/bench/csv/run.sh
+echo "== Workspace store: metric ingest, logging latency, decimation, run queries (vs plain SQLite inserts)"
+tests/bench/store/run.sh

@@ -1,5 +1,6 @@
 // The workspace as a whole: creating and opening it, refusing what is not ours, the
 // schema and its migrations, recovery after crashes, sharing, integrity.
+#include "core/store/filesystem_check.h"
 #include "core/store/process_identity.h"
 #include "core/store/schema.h"
 #include "core/store/sql_connection.h"
@@ -45,6 +46,59 @@ private Q_SLOTS:
         QVERIFY(store->integrityCheck().ok());
         store.reset();
         QVERIFY(openOrFail(ws)); // reopening an existing workspace
+    }
+
+    void networkFileSystemsAreRefused_data()
+    {
+        QTest::addColumn<QString>("fake");     // MODELBENCH_FAKE_FSTYPE
+        QTest::addColumn<QString>("type");     // the name the error gives, empty if allowed
+        QTest::newRow("nfs") << QStringLiteral("nfs") << QStringLiteral("nfs");
+        QTest::newRow("nfs by magic") << QStringLiteral("0x6969") << QStringLiteral("nfs");
+        QTest::newRow("smb") << QStringLiteral("0x517B") << QStringLiteral("smb");
+        QTest::newRow("cifs") << QStringLiteral("0xFF534D42") << QStringLiteral("cifs");
+        QTest::newRow("smb2") << QStringLiteral("0xFE534D42") << QStringLiteral("smb2");
+        QTest::newRow("9p") << QStringLiteral("9p") << QStringLiteral("9p");
+        QTest::newRow("sshfs") << QStringLiteral("fuse.sshfs") << QStringLiteral("fuse.sshfs");
+        QTest::newRow("ceph") << QStringLiteral("0x00C36400") << QStringLiteral("ceph");
+        QTest::newRow("ext4") << QStringLiteral("ext4") << QString();
+        QTest::newRow("xfs by magic") << QStringLiteral("0x58465342") << QString();
+        QTest::newRow("overlay") << QStringLiteral("overlay") << QString();
+        QTest::newRow("local fuse") << QStringLiteral("fuse.fuse-overlayfs") << QString();
+        QTest::newRow("unknown") << QStringLiteral("0x12345678") << QString();
+    }
+
+    void networkFileSystemsAreRefused()
+    {
+        QFETCH(QString, fake);
+        QFETCH(QString, type);
+        QTemporaryDir tmp;
+        const QString ws = tmp.filePath(QStringLiteral("on-share/ws"));
+        qputenv("MODELBENCH_FAKE_FSTYPE", fake.toUtf8());
+        Result<std::unique_ptr<Store>> s = Store::open(ws);
+        qunsetenv("MODELBENCH_FAKE_FSTYPE");
+        if (type.isEmpty()) {
+            QVERIFY2(s, qPrintable(s.error().message));
+            return;
+        }
+        QVERIFY(!s);
+        const QString msg = s.error().message;
+        QVERIFY2(msg.contains(QStringLiteral("'%1'").arg(ws)), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("network filesystem (%1,").arg(type)), qPrintable(msg));
+        QVERIFY(msg.contains(QStringLiteral("local disk")));
+        QCOMPARE(s.error().file, ws);
+        QVERIFY(!QFileInfo::exists(tmp.filePath(QStringLiteral("on-share")))); // nothing created there
+        // Without the fake, the same folder is a local one: it opens.
+        QVERIFY(openOrFail(ws));
+    }
+
+    void realFileSystemIsIdentified()
+    {
+        QTemporaryDir tmp;
+        Result<FileSystemInfo> fs = fileSystemOf(tmp.filePath(QStringLiteral("not/yet/created")));
+        QVERIFY2(fs, qPrintable(fs.error().message));
+        QVERIFY(fs->magic != 0);
+        QVERIFY(!fs->type.isEmpty());
+        QVERIFY(!fs->network); // the test machine's temporary folder is local
     }
 
     void unwritableWorkspace_data()
@@ -144,9 +198,11 @@ private Q_SLOTS:
         Result<std::unique_ptr<SqlConnection>> db = SqlConnection::open(tmp.filePath(QStringLiteral("m.db")));
         QVERIFY(db);
         std::vector<Migration> steps{
-            {1, {QStringLiteral("CREATE TABLE a(x INTEGER)"), QStringLiteral("INSERT INTO a VALUES (1)")}},
+            {1, {QStringLiteral("CREATE TABLE a(x INTEGER)"), QStringLiteral("INSERT INTO a VALUES (1)")}, {}, {}},
             {2, {QStringLiteral("CREATE TABLE b(y INTEGER)"), QStringLiteral("INSERT INTO b VALUES (2)"),
-                 QStringLiteral("INSERT INTO no_such_table VALUES (3)")}},
+                 QStringLiteral("INSERT INTO no_such_table VALUES (3)")},
+             {},
+             {}},
         };
         Status failed = migrateDatabase(**db, steps);
         QVERIFY(!failed.ok());
@@ -262,12 +318,13 @@ private Q_SLOTS:
                     store->logMetric(id, QStringLiteral("k"), i, i);
             }
         }
-        // Scribble over the last page (an index or table leaf) of the checkpointed file.
+        // Scribble over the header and cell pointers of the last page (a table leaf) of
+        // the checkpointed file.
         QFile f(dbPath);
         QVERIFY(f.open(QIODevice::ReadWrite));
         const qint64 size = f.size();
         QVERIFY(size > 8192);
-        QVERIFY(f.seek(size - 4096 + 16));
+        QVERIFY(f.seek(size - 4096));
         f.write(QByteArray(2000, '\x5a'));
         f.close();
         Result<std::unique_ptr<Store>> s = Store::open(tmp.path());
