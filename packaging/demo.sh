@@ -5,9 +5,10 @@
 # Installs missing Debian packages first. Usage: packaging/demo.sh [workspace-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packaging/install-deps.sh
-cmake --preset default
-cmake --build --preset default --target modelbench-cli
+# Build output goes to stderr: stdout carries only the result JSON.
+packaging/install-deps.sh >&2
+cmake --preset default >&2
+cmake --build --preset default --target modelbench-cli >&2
 workspace="${1:-${MODELBENCH_DEMO_WORKSPACE:-$HOME/ModelBench/demo}}"
 mkdir -p "$workspace"
 build/default/bin/modelbench-cli run resources/demo/pipelines/breast_cancer.json --workspace "$workspace"
