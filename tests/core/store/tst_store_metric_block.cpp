@@ -91,7 +91,7 @@ private Q_SLOTS:
         qint64 i = 0;
         while (!block.full()) {
             const qint64 big = (i % 2) ? std::numeric_limits<qint64>::min() : std::numeric_limits<qint64>::max();
-            block.append(MetricPoint{big, 1.0, -big});
+            block.append(MetricPoint{big, 1.0, ~big}); // ~ swaps min and max without overflow
             ++i;
         }
         QVERIFY(block.data().size() <= BlockEncoder::kMaxBytes);
