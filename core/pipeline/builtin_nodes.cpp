@@ -125,11 +125,8 @@ ParamSchema targetParams()
 
 NodeType csvDataNodeType()
 {
-    NodeType t;
-    t.id = QStringLiteral("data.csv");
-    t.displayName = QStringLiteral("CSV file");
-    t.category = QStringLiteral("Data");
-    t.help = QStringLiteral("Reads a CSV file (RFC 4180, delimiter detected) and names the target to predict.");
+    NodeType t = makeNodeType(QStringLiteral("data.csv"), QStringLiteral("CSV file"), QStringLiteral("Data"),
+                              QStringLiteral("Reads a CSV file (RFC 4180, delimiter detected) and names the target to predict."));
     t.outputs = {{QStringLiteral("table"), PortType::Table, false, QStringLiteral("the dataset")}};
     t.params = {param(QStringLiteral("path"), ParamSpec::Kind::Path, kRequired, QStringLiteral("CSV file, relative to the pipeline file"))};
     for (const ParamSpec &p : targetParams())
@@ -170,11 +167,8 @@ NodeType csvDataNodeType()
 
 NodeType libsvmDataNodeType()
 {
-    NodeType t;
-    t.id = QStringLiteral("data.libsvm");
-    t.displayName = QStringLiteral("LIBSVM file");
-    t.category = QStringLiteral("Data");
-    t.help = QStringLiteral("Reads a LIBSVM/SVMlight file: the label, then index:value pairs.");
+    NodeType t = makeNodeType(QStringLiteral("data.libsvm"), QStringLiteral("LIBSVM file"), QStringLiteral("Data"),
+                              QStringLiteral("Reads a LIBSVM/SVMlight file: the label, then index:value pairs."));
     t.outputs = {{QStringLiteral("table"), PortType::Table, false, QStringLiteral("the dataset (label + f0..fN)")}};
     t.params = {param(QStringLiteral("path"), ParamSpec::Kind::Path, kRequired, QStringLiteral("LIBSVM file, relative to the pipeline file")),
                 choice(QStringLiteral("task"), {QStringLiteral("auto"), QStringLiteral("binary"), QStringLiteral("multiclass"), QStringLiteral("regression")},
@@ -197,12 +191,9 @@ NodeType libsvmDataNodeType()
 
 NodeType validateNodeType()
 {
-    NodeType t;
-    t.id = QStringLiteral("validate");
-    t.displayName = QStringLiteral("Validate data");
-    t.category = QStringLiteral("Prepare");
-    t.help = QStringLiteral("Checks the data before training: schema, missing values, outliers, class balance, "
-                            "constant columns, duplicates, target leakage. Errors stop the run; warnings are kept with it.");
+    NodeType t = makeNodeType(QStringLiteral("validate"), QStringLiteral("Validate data"), QStringLiteral("Prepare"),
+                              QStringLiteral("Checks the data before training: schema, missing values, outliers, class balance, "
+                            "constant columns, duplicates, target leakage. Errors stop the run; warnings are kept with it."));
     t.inputs = {{QStringLiteral("table"), PortType::Table, false, QString()}};
     t.outputs = {{QStringLiteral("table"), PortType::Table, false, QStringLiteral("the same data, with its report")}};
     t.params = {param(QStringLiteral("schema"), ParamSpec::Kind::Path, kNone, QStringLiteral("expected schema (JSON), relative to the pipeline file")),
@@ -265,11 +256,8 @@ NodeType validateNodeType()
 
 NodeType preprocessNodeType()
 {
-    NodeType t;
-    t.id = QStringLiteral("preprocess");
-    t.displayName = QStringLiteral("Preprocess");
-    t.category = QStringLiteral("Prepare");
-    t.help = QStringLiteral("Imputation, scaling and encoding, fitted on each training split only and saved with the model.");
+    NodeType t = makeNodeType(QStringLiteral("preprocess"), QStringLiteral("Preprocess"), QStringLiteral("Prepare"),
+                              QStringLiteral("Imputation, scaling and encoding, fitted on each training split only and saved with the model."));
     t.outputs = {{QStringLiteral("preprocessor"), PortType::Preprocessor, false, QString()}};
     const QStringList impute{QStringLiteral("none"), QStringLiteral("mean"), QStringLiteral("median"), QStringLiteral("most_frequent"), QStringLiteral("constant")};
     t.params = {choice(QStringLiteral("numericImpute"), impute, QStringLiteral("none"), QStringLiteral("fill missing numbers (none keeps them missing: trees handle that)")),
@@ -292,11 +280,8 @@ NodeType preprocessNodeType()
 
 NodeType evaluateNodeType()
 {
-    NodeType t;
-    t.id = QStringLiteral("evaluate");
-    t.displayName = QStringLiteral("Evaluate");
-    t.category = QStringLiteral("Evaluate");
-    t.help = QStringLiteral("Scores the model on the held-out test rows: metrics, confusion matrix, ROC/PR curves or residuals.");
+    NodeType t = makeNodeType(QStringLiteral("evaluate"), QStringLiteral("Evaluate"), QStringLiteral("Evaluate"),
+                              QStringLiteral("Scores the model on the held-out test rows: metrics, confusion matrix, ROC/PR curves or residuals."));
     t.inputs = {{QStringLiteral("model"), PortType::Model, false, QString()}};
     t.outputs = {{QStringLiteral("metrics"), PortType::Metrics, false, QString()}};
     t.run = [](NodeContext &ctx, const PortValues &inputs, const QJsonObject &) -> Result<PortValues> {

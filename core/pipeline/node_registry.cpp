@@ -76,6 +76,16 @@ Status NodeContext::announceArtifact(const QString &relPath) const
     return Status::success();
 }
 
+NodeType makeNodeType(const QString &id, const QString &displayName, const QString &category, const QString &help)
+{
+    NodeType t;
+    t.id = id;
+    t.displayName = displayName;
+    t.category = category;
+    t.help = help;
+    return t;
+}
+
 const PortSpec *NodeType::input(const QString &name) const
 {
     for (const PortSpec &p : inputs)

@@ -101,7 +101,10 @@ private:
     std::vector<std::shared_ptr<const Trainer>> m_trainers;
 };
 
-// Built-in node type factories (builtin_nodes.cpp, train_node.cpp).
+/// A node type with its identity filled in; the caller adds ports, parameters and run().
+NodeType makeNodeType(const QString &id, const QString &displayName, const QString &category, const QString &help);
+
+// Built-in node type factories (builtin_nodes.cpp, split_node.cpp, train_node.cpp).
 NodeType csvDataNodeType();
 NodeType libsvmDataNodeType();
 NodeType validateNodeType();

@@ -44,11 +44,8 @@ Result<std::vector<int>> groupsOf(const TableValue &data, const QString &column,
 
 NodeType splitNodeType()
 {
-    NodeType t;
-    t.id = QStringLiteral("split");
-    t.displayName = QStringLiteral("Split / cross-validation");
-    t.category = QStringLiteral("Prepare");
-    t.help = QStringLiteral("Holds out a test set, then cross-validates on the rest. Seeded: the same seed gives the same rows.");
+    NodeType t = makeNodeType(QStringLiteral("split"), QStringLiteral("Split / cross-validation"), QStringLiteral("Prepare"),
+                              QStringLiteral("Holds out a test set, then cross-validates on the rest. Seeded: the same seed gives the same rows."));
     t.inputs = {{QStringLiteral("table"), PortType::Table, false, QString()}};
     t.outputs = {{QStringLiteral("split"), PortType::Split, false, QString()}};
     ParamSpec testSize{QStringLiteral("testSize"), ParamSpec::Kind::Float, 0.2, 0.0, 0.9, false, {}, QStringLiteral("fraction of rows held out for the final test (0: none)")};

@@ -146,12 +146,9 @@ QJsonObject normalized(const QJsonObject &importance)
 
 NodeType trainerNodeType(std::shared_ptr<const Trainer> trainer)
 {
-    NodeType t;
-    t.id = QStringLiteral("train.") + trainer->id();
-    t.displayName = trainer->displayName();
-    t.category = QStringLiteral("Model");
-    t.help = QStringLiteral("Trains %1: cross-validates on the split's folds, then fits the final model on all training rows "
-                            "and saves it with its preprocessing.").arg(trainer->displayName());
+    NodeType t = makeNodeType(QStringLiteral("train.") + trainer->id(), trainer->displayName(), QStringLiteral("Model"),
+                              QStringLiteral("Trains %1: cross-validates on the split's folds, then fits the final model on all training rows "
+                            "and saves it with its preprocessing.").arg(trainer->displayName()));
     t.inputs = {{QStringLiteral("data"), PortType::Split, false, QStringLiteral("training rows and folds")},
                 {QStringLiteral("preprocessor"), PortType::Preprocessor, true, QStringLiteral("preprocessing (default: one-hot categories, nothing else)")}};
     t.outputs = {{QStringLiteral("model"), PortType::Model, false, QString()}};
