@@ -423,21 +423,28 @@ Status Store::finishRun(const QString &runId, RunStatus status, const QString &e
     return Status();
 }
 
-Status Store::logParams(const QString &runId, const QJsonObject &params)
+Status Store::writeForRun(const QString &runId, const std::function<Status(qint64 rid)> &body)
 {
-    const QJsonObject flat = storejson::flatten(params);
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_db->writeTransaction([&]() -> Status {
         Result<qint64> rid = runRowId(runId);
         if (!rid)
             return rid.error();
+        return body(*rid);
+    });
+}
+
+Status Store::logParams(const QString &runId, const QJsonObject &params)
+{
+    const QJsonObject flat = storejson::flatten(params);
+    return writeForRun(runId, [&](qint64 rid) -> Status {
         Result<SqlQuery> upsert = m_db->query(
             "INSERT INTO params(run_id, key, value) VALUES(?1, ?2, ?3)"
             " ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value");
         if (!upsert)
             return upsert.error();
         for (auto it = flat.constBegin(); it != flat.constEnd(); ++it) {
-            if (Status r = upsert->bind(1, *rid).bind(2, it.key()).bind(3, storejson::valueText(it.value())).exec(); !r)
+            if (Status r = upsert->bind(1, rid).bind(2, it.key()).bind(3, storejson::valueText(it.value())).exec(); !r)
                 return r;
         }
         return Status();
@@ -448,31 +455,23 @@ Status Store::setTag(const QString &runId, const QString &key, const QString &va
 {
     if (key.trimmed().isEmpty())
         return Error(QStringLiteral("tag key is empty (run '%1')").arg(runId)).inField(QStringLiteral("key"));
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return m_db->writeTransaction([&]() -> Status {
-        Result<qint64> rid = runRowId(runId);
-        if (!rid)
-            return rid.error();
+    return writeForRun(runId, [&](qint64 rid) -> Status {
         Result<SqlQuery> upsert = m_db->query(
             "INSERT INTO tags(run_id, key, value) VALUES(?1, ?2, ?3)"
             " ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value");
         if (!upsert)
             return upsert.error();
-        return upsert->bind(1, *rid).bind(2, key).bind(3, value).exec();
+        return upsert->bind(1, rid).bind(2, key).bind(3, value).exec();
     });
 }
 
 Status Store::setRunDataset(const QString &runId, const QString &fingerprint)
 {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return m_db->writeTransaction([&]() -> Status {
-        Result<qint64> rid = runRowId(runId);
-        if (!rid)
-            return rid.error();
+    return writeForRun(runId, [&](qint64 rid) -> Status {
         Result<SqlQuery> update = m_db->query("UPDATE runs SET dataset_fingerprint = ?2 WHERE rid = ?1");
         if (!update)
             return update.error();
-        return update->bind(1, *rid).bind(2, fingerprint).exec();
+        return update->bind(1, rid).bind(2, fingerprint).exec();
     });
 }
 
@@ -492,17 +491,13 @@ Status Store::addArtifact(const QString &runId, const QString &relPath, qint64 s
         return Error(QStringLiteral("artifact '%1': sha256 '%2' is not 64 hexadecimal characters").arg(relPath, sha256))
             .inField(QStringLiteral("sha256"));
     }
-    std::lock_guard<std::mutex> lock(m_mutex);
-    return m_db->writeTransaction([&]() -> Status {
-        Result<qint64> rid = runRowId(runId);
-        if (!rid)
-            return rid.error();
+    return writeForRun(runId, [&](qint64 rid) -> Status {
         Result<SqlQuery> upsert = m_db->query(
             "INSERT INTO artifacts(run_id, path, size, sha256) VALUES(?1, ?2, ?3, ?4)"
             " ON CONFLICT(run_id, path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256");
         if (!upsert)
             return upsert.error();
-        return upsert->bind(1, *rid).bind(2, clean).bind(3, size).bind(4, sha256.toLower()).exec();
+        return upsert->bind(1, rid).bind(2, clean).bind(3, size).bind(4, sha256.toLower()).exec();
     });
 }
 

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -207,6 +208,10 @@ private:
     Status listRunsLocked(const QString &experiment, std::vector<RunRecord> *out) const;
     Result<RunRecord> findRunLocked(const QString &idOrPrefix, const QString &prefix) const;
     Result<qint64> seriesIdLocked(qint64 rid, const QString &key) const; ///< 0 if never logged
+    Result<qint64> seriesIdLocked(const QString &runId, const QString &key) const; ///< error for an unknown run
+    /// Takes the lock, opens a write transaction and resolves the run: the frame of every
+    /// write that belongs to one run. `body` gets the run's row id.
+    Status writeForRun(const QString &runId, const std::function<Status(qint64 rid)> &body);
     Status fillRunColumns(const RunQuery &query, const std::vector<qint64> &rids, std::vector<RunSummaryRow> *rows) const;
     Status markOrphans();
     Status recordFinish(const QString &runId, RunStatus status, const QString &error, const QJsonObject &result);

@@ -130,6 +130,14 @@ Result<qint64> Store::seriesIdLocked(qint64 rid, const QString &key) const
     return qint64(0);
 }
 
+Result<qint64> Store::seriesIdLocked(const QString &runId, const QString &key) const
+{
+    Result<qint64> rid = runRowId(runId);
+    if (!rid)
+        return rid.error();
+    return seriesIdLocked(*rid, key);
+}
+
 Result<QStringList> Store::metricKeys(const QString &runId) const
 {
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -160,10 +168,7 @@ Result<std::vector<MetricPoint>> Store::metricSeries(const QString &runId, const
     std::vector<MetricPoint> points;
     Status read = m_db->readTransaction([&]() -> Status {
         points.clear();
-        Result<qint64> rid = runRowId(runId);
-        if (!rid)
-            return rid.error();
-        Result<qint64> series = seriesIdLocked(*rid, key);
+        Result<qint64> series = seriesIdLocked(runId, key);
         if (!series)
             return series.error();
         if (*series == 0)
@@ -212,10 +217,7 @@ Result<std::vector<Bucket>> Store::seriesBuckets(const QString &runId, const QSt
     std::vector<Bucket> out;
     Status read = m_db->readTransaction([&]() -> Status {
         out.clear();
-        Result<qint64> rid = runRowId(runId);
-        if (!rid)
-            return rid.error();
-        Result<qint64> series = seriesIdLocked(*rid, key);
+        Result<qint64> series = seriesIdLocked(runId, key);
         if (!series)
             return series.error();
         if (*series == 0)
