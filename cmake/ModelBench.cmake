@@ -43,7 +43,7 @@ function(mb_add_test name)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT}
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;MODELBENCH_PLUGIN_PATH=${MB_PLUGIN_OUTPUT_DIR}")
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;MODELBENCH_PLUGIN_PATH=${MB_PLUGIN_OUTPUT_DIR};OMP_WAIT_POLICY=passive")
   if(T_LABELS)
     set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}")
   endif()

@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
-  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev
+  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev qt6-svg-dev
   libqcustomplot-dev
   libxgboost-dev xgboost
   libsqlite3-dev sqlite3

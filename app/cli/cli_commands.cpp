@@ -126,7 +126,12 @@ int runCommand(const QStringList &args)
     spec.kind = QStringLiteral("pipeline");
     spec.payload = QJsonObject{{QStringLiteral("pipeline"), QFileInfo(pipelinePath).absoluteFilePath()}};
     spec.maxAttempts = 1;
-    const qint64 job = engine.submit(spec, [&runner, &graph](JobContext &) -> Result<QJsonObject> { return runner.run(graph); });
+    const qint64 job = engine.submit(spec, [&runner, &graph](JobContext &ctx) -> Result<QJsonObject> {
+        QString runId;
+        Result<QJsonObject> result = runner.run(graph, &runId);
+        ctx.setRunId(runId); // the job's record links to its run (shown by the GUI's jobs panel)
+        return result;
+    });
     engine.waitForFinished(job);
     const Result<QJsonObject> result = engine.result(job);
     if (!result.ok())

@@ -264,11 +264,24 @@ void JobEngine::workerLoop()
     }
 }
 
+void JobEngine::setJobStartHook(std::function<void()> hook)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_startHook = std::move(hook);
+}
+
 void JobEngine::runJob(const std::shared_ptr<Job> &job)
 {
     const JobSpec &spec = job->spec;
     for (int attempt = 1;; ++attempt) {
         transition(job, JobState::Running, attempt, QString());
+        std::function<void()> hook;
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            hook = m_startHook;
+        }
+        if (hook)
+            hook();
         JobContext ctx(this, job->id, &job->cancel, attempt);
         Result<QJsonObject> outcome{Error(QString())};
         // Exceptions from the job's code stop here: they never cross the worker thread.

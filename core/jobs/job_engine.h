@@ -39,6 +39,9 @@ class JobContext {
 public:
     /// True once cancel() was called (or the engine is shutting down): return soon.
     bool cancelled() const;
+    /// The flag behind cancelled(), for code that takes a `const std::atomic<bool> *`
+    /// (PipelineRunner::setCancelFlag); valid while the job runs.
+    const std::atomic<bool> *cancelFlag() const { return m_cancel; }
     /// 1 for the first attempt, 2 for the first retry...
     int attempt() const;
     qint64 jobId() const;
@@ -101,6 +104,10 @@ public:
     /// Where jobs' events go; the sink must be thread-safe and outlive the engine (or be
     /// replaced). Null drops events.
     void setEventSink(EventSink *sink);
+    /// Called on the worker thread right before each attempt of a job runs; the GUI lowers
+    /// the thread's priority there, so training never starves the GUI thread. Set it before
+    /// submitting.
+    void setJobStartHook(std::function<void()> hook);
 
 Q_SIGNALS:
     /// Emitted on the worker thread that changed the state (on the caller's thread for a
@@ -142,6 +149,7 @@ private:
 
     std::mutex m_sinkMutex;
     EventSink *m_sink = nullptr;
+    std::function<void()> m_startHook; ///< guarded by m_mutex
 };
 
 } // namespace mb

@@ -135,6 +135,7 @@ NodeType csvDataNodeType()
     t.params.push_back(param(QStringLiteral("missingValues"), ParamSpec::Kind::StringList, kNone, QStringLiteral("tokens read as missing (default: empty, NA, N/A, NaN, null, None, ?)")));
     t.params.push_back(param(QStringLiteral("columnTypes"), ParamSpec::Kind::Object, kNone, QStringLiteral("forced column types, e.g. {\"zip\": \"categorical\"}")));
     t.preflight = fileExists;
+    t.usesSeed = false;
     t.run = [](NodeContext &ctx, const PortValues &, const QJsonObject &params) -> Result<PortValues> {
         CsvOptions options;
         const QString delimiter = params.value(QStringLiteral("delimiter")).toString();
@@ -174,6 +175,7 @@ NodeType libsvmDataNodeType()
                 choice(QStringLiteral("task"), {QStringLiteral("auto"), QStringLiteral("binary"), QStringLiteral("multiclass"), QStringLiteral("regression")},
                        QStringLiteral("auto"), QStringLiteral("learning task; auto infers it from the labels"))};
     t.preflight = fileExists;
+    t.usesSeed = false;
     t.run = [](NodeContext &ctx, const PortValues &, const QJsonObject &params) -> Result<PortValues> {
         const QString path = ctx.resolvePath(params.value(QStringLiteral("path")).toString());
         Result<Table> table = readLibsvm(path);
@@ -196,6 +198,7 @@ NodeType validateNodeType()
                             "constant columns, duplicates, target leakage. Errors stop the run; warnings are kept with it."));
     t.inputs = {{QStringLiteral("table"), PortType::Table, false, QString()}};
     t.outputs = {{QStringLiteral("table"), PortType::Table, false, QStringLiteral("the same data, with its report")}};
+    t.usesSeed = false;
     t.params = {param(QStringLiteral("schema"), ParamSpec::Kind::Path, kNone, QStringLiteral("expected schema (JSON), relative to the pipeline file")),
                 param(QStringLiteral("missingThreshold"), ParamSpec::Kind::Float, 0.10, QStringLiteral("warn when a column misses more than this fraction"), 0.0, 1.0),
                 param(QStringLiteral("outlierSigma"), ParamSpec::Kind::Float, 3.0, QStringLiteral("a value this many standard deviations from the mean is an outlier"), 0.0, 100.0, true),
@@ -259,6 +262,7 @@ NodeType preprocessNodeType()
     NodeType t = makeNodeType(QStringLiteral("preprocess"), QStringLiteral("Preprocess"), QStringLiteral("Prepare"),
                               QStringLiteral("Imputation, scaling and encoding, fitted on each training split only and saved with the model."));
     t.outputs = {{QStringLiteral("preprocessor"), PortType::Preprocessor, false, QString()}};
+    t.usesSeed = false;
     const QStringList impute{QStringLiteral("none"), QStringLiteral("mean"), QStringLiteral("median"), QStringLiteral("most_frequent"), QStringLiteral("constant")};
     t.params = {choice(QStringLiteral("numericImpute"), impute, QStringLiteral("none"), QStringLiteral("fill missing numbers (none keeps them missing: trees handle that)")),
                 param(QStringLiteral("imputeConstant"), ParamSpec::Kind::Float, 0.0, QStringLiteral("value for numericImpute = constant")),
@@ -284,6 +288,7 @@ NodeType evaluateNodeType()
                               QStringLiteral("Scores the model on the held-out test rows: metrics, confusion matrix, ROC/PR curves or residuals."));
     t.inputs = {{QStringLiteral("model"), PortType::Model, false, QString()}};
     t.outputs = {{QStringLiteral("metrics"), PortType::Metrics, false, QString()}};
+    t.usesSeed = false;
     t.run = [](NodeContext &ctx, const PortValues &inputs, const QJsonObject &) -> Result<PortValues> {
         const auto model = inputAs<ModelValue>(inputs, QStringLiteral("model"));
         const SplitValue &split = *model->split;

@@ -77,6 +77,9 @@ struct NodeType {
     ParamSchema params;
     NodeFunction run;
     NodePreflight preflight;
+    /// Whether run() reads NodeContext::seed; a node that does not keeps its cached output
+    /// when only the pipeline's seed changes.
+    bool usesSeed = true;
 
     const PortSpec *input(const QString &name) const;
     const PortSpec *output(const QString &name) const;

@@ -308,4 +308,12 @@ QString PipelineGraph::contentHash() const
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 
+qint64 nodeSeed(const PipelineGraph &graph, const PipelineNode &node)
+{
+    // A "seed": null (the split node's default, as a parameter panel may write it) means
+    // "not overridden", not seed 0.
+    const QJsonValue own = node.params.value(QStringLiteral("seed"));
+    return own.isDouble() ? own.toInteger() : graph.seed();
+}
+
 } // namespace mb

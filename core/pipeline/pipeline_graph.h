@@ -107,4 +107,8 @@ private:
 /// "node.port" -> (node, port); the port is after the last dot.
 bool splitPortRef(const QString &ref, QString *node, QString *port);
 
+/// The seed `node` runs with (NodeContext::seed): its own numeric "seed" parameter when it
+/// has one, else the pipeline's seed.
+qint64 nodeSeed(const PipelineGraph &graph, const PipelineNode &node);
+
 } // namespace mb

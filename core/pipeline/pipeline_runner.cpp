@@ -1,6 +1,8 @@
 #include "core/pipeline/pipeline_runner.h"
 
 #include "core/base/trainer.h"
+#include "core/pipeline/node_cache.h"
+#include "core/pipeline/node_recording.h"
 #include "core/pipeline/pipeline_validator.h"
 #include "core/store/store.h"
 #include "core/tracking/audit_log.h"
@@ -14,6 +16,7 @@
 #include <QJsonDocument>
 #include <QMutex>
 #include <QSaveFile>
+#include <QSet>
 #include <QSysInfo>
 
 #include <exception>
@@ -61,6 +64,31 @@ QString joinErrors(const std::vector<Error> &errors)
     for (const Error &e : errors)
         lines << e.toString();
     return lines.join(QLatin1Char('\n'));
+}
+
+/// A node's progress event carrying its state for the editor (see PipelineRunner).
+Event nodeState(const QString &runId, const QString &nodeId, double fraction, const char *state)
+{
+    Event e = Event::progress(runId, nodeId, fraction);
+    e.data = QJsonObject{{QStringLiteral("node"), nodeId}, {QStringLiteral("state"), QLatin1String(state)}};
+    return e;
+}
+
+/// `nodeId` and every node that depends on it, directly or not.
+QSet<QString> downstreamOf(const PipelineGraph &graph, const QString &nodeId)
+{
+    QSet<QString> seen{nodeId};
+    QStringList pending{nodeId};
+    while (!pending.isEmpty()) {
+        const QString id = pending.takeLast();
+        for (const PipelineLink &l : graph.outputsOf(id)) {
+            if (!seen.contains(l.toNode)) {
+                seen.insert(l.toNode);
+                pending.append(l.toNode);
+            }
+        }
+    }
+    return seen;
 }
 
 QJsonObject nodeParams(const PipelineGraph &graph)
@@ -175,7 +203,17 @@ Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *run
     if (!QDir().mkpath(staging))
         return fail(Error(QStringLiteral("cannot create artifact folder '%1'").arg(staging)).at(staging));
 
+    // "Run from this node": it and everything downstream of it run even when cached.
+    QSet<QString> forced;
+    if (!m_forceFrom.isEmpty()) {
+        if (!graph.node(m_forceFrom))
+            return fail(Error(QStringLiteral("cannot run from node '%1': the pipeline has no such node").arg(m_forceFrom)).inField(m_forceFrom));
+        forced = downstreamOf(graph, m_forceFrom);
+    }
+    const QHash<QString, QString> cacheKeys = m_cache ? nodeCacheKeys(graph, m_registry) : QHash<QString, QString>();
+
     const QStringList order = topologicalOrder(graph).value();
+    const double nodeCount = order.size();
     QJsonObject result;
     QHash<QString, PortValues> outputs;
     QString recordedFingerprint;
@@ -192,30 +230,60 @@ Result<QJsonObject> PipelineRunner::run(const PipelineGraph &graph, QString *run
         NodeContext ctx;
         ctx.runId = runId;
         ctx.nodeId = node->id;
-        ctx.seed = node->params.contains(QStringLiteral("seed")) ? node->params.value(QStringLiteral("seed")).toInteger() : graph.seed();
+        ctx.seed = nodeSeed(graph, *node);
         ctx.baseDir = graph.baseDir();
         ctx.artifactDir = staging;
         ctx.sink = &recorder;
         ctx.cancelFlag = m_cancel;
         ctx.result = &result;
 
-        recorder.post(Event::progress(runId, node->id, static_cast<double>(i) / order.size()));
-        ctx.log(QStringLiteral("running %1").arg(type->displayName));
-        Result<PortValues> out = Error(QStringLiteral("node did not run"));
-        try {
-            out = type->run(ctx, inputs, withDefaults(type->params, node->params));
-        } catch (const std::exception &ex) {
-            out = Error(QStringLiteral("internal error: %1").arg(QString::fromLocal8Bit(ex.what())));
+        const QString key = cacheKeys.value(node->id);
+        const bool cacheable = m_cache && !key.isEmpty();
+        std::shared_ptr<const NodeCacheEntry> cached;
+        if (cacheable && !forced.contains(node->id))
+            cached = m_cache->find(key);
+        if (cached) {
+            ctx.log(QStringLiteral("%1: unchanged since an earlier run, taken from the cache").arg(type->displayName));
+            if (Status s = replayCachedNode(*cached, ctx); !s.ok()) {
+                recorder.post(nodeState(runId, node->id, i / nodeCount, kNodeStateFailed));
+                return fail(s.error());
+            }
+            outputs.insert(node->id, cached->outputs);
+        } else {
+            recorder.post(nodeState(runId, node->id, i / nodeCount, kNodeStateRunning));
+            ctx.log(QStringLiteral("running %1").arg(type->displayName));
+            // With a cache, what the node posts and adds to the result is recorded to be replayed.
+            NodeRecording recording(recorder);
+            if (cacheable)
+                ctx.sink = &recording;
+            const QJsonObject resultBefore = cacheable ? result : QJsonObject();
+            Result<PortValues> out = Error(QStringLiteral("node did not run"));
+            try {
+                out = type->run(ctx, inputs, withDefaults(type->params, node->params));
+            } catch (const std::exception &ex) {
+                out = Error(QStringLiteral("internal error: %1").arg(QString::fromLocal8Bit(ex.what())));
+            }
+            if (!out.ok()) {
+                Error e = out.error();
+                if (!e.message.startsWith(QStringLiteral("node '")))
+                    e.message = QStringLiteral("node '%1': %2").arg(node->id, e.message);
+                if (e.field.isEmpty())
+                    e.field = node->id;
+                recorder.post(nodeState(runId, node->id, i / nodeCount, kNodeStateFailed));
+                return fail(e);
+            }
+            outputs.insert(node->id, out.value());
+            // A node that saw the cancel flag may have returned early: never cache that.
+            if (cacheable && !(m_cancel && m_cancel->load())) {
+                Result<std::shared_ptr<NodeCacheEntry>> entry =
+                    recording.toEntry(key, node->id, inputs, out.value(), resultBefore, result, staging);
+                if (entry.ok())
+                    m_cache->insert(std::move(entry).value());
+                else
+                    recorder.post(Event::log(runId, QStringLiteral("[%1] not cached: %2").arg(node->id, entry.error().toString()), QStringLiteral("warning")));
+            }
         }
-        if (!out.ok()) {
-            Error e = out.error();
-            if (!e.message.startsWith(QStringLiteral("node '")))
-                e.message = QStringLiteral("node '%1': %2").arg(node->id, e.message);
-            if (e.field.isEmpty())
-                e.field = node->id;
-            return fail(e);
-        }
-        outputs.insert(node->id, out.value());
+        recorder.post(nodeState(runId, node->id, (i + 1) / nodeCount, cached ? kNodeStateCached : kNodeStateDone));
         const QString fingerprint = result.value(QStringLiteral("dataset")).toObject().value(QStringLiteral("fingerprint")).toString();
         if (!fingerprint.isEmpty() && fingerprint != recordedFingerprint) {
             if (Status s = m_store.setRunDataset(runId, fingerprint); !s.ok())

@@ -1,7 +1,10 @@
 #include "core/store/schema.h"
 
+#include "core/store/checksum_vfs.h"
 #include "core/store/metric_block.h"
 #include "core/store/sql_connection.h"
+
+#include <sqlite3.h>
 
 namespace mb {
 
@@ -221,14 +224,121 @@ Status convertMetricsToBlocks(SqlConnection &db, const MigrationProgress &progre
     return Status();
 }
 
+// The reserve SQLite uses for the database's pages: the header's byte 20, or more if this
+// connection has asked for more (it never does outside reserve()).
+int reserveBytes(SqlConnection &db)
+{
+    int reserve = -1; // negative: only report
+    sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+    return reserve;
+}
+
+// Asks for `bytes` reserved on every page: applied to the first page of a new database, or
+// by the next VACUUM of an existing one.
+void reserve(SqlConnection &db, int bytes)
+{
+    sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_RESERVE_BYTES, &bytes);
+}
+
+Error noChecksumRoom(const QString &path, int reserve)
+{
+    return Error(QStringLiteral("%1: the database is damaged: page checksums missing (its header reserves %2 bytes a page, "
+                                "not %3); restore the workspace from a backup")
+                     .arg(path)
+                     .arg(reserve)
+                     .arg(kPageChecksumBytes))
+        .at(path);
+}
+
+// Version 3, before its transaction: rebuilds the file with 8 bytes reserved on every page,
+// which the checksum VFS fills as it writes each page. VACUUM is one transaction: a crash
+// leaves the old file or the new one. Run again on a rebuilt file, it finds nothing to do.
+Status rebuildWithPageChecksums(SqlConnection &db, const MigrationProgress &progress)
+{
+    if (reserveBytes(db) == kPageChecksumBytes)
+        return Status();
+    // VACUUM builds the new file in a temporary database first: on disk, not in memory,
+    // whatever size the workspace has.
+    Result<qint64> tempStore = db.pragmaInt("PRAGMA temp_store");
+    if (!tempStore)
+        return tempStore.error();
+    struct Ticks {
+        const MigrationProgress *progress;
+        qint64 done = 0;
+    } ticks{&progress};
+    constexpr int kInstructionsPerTick = 1000;
+    Status vacuumed = db.exec("PRAGMA temp_store=FILE");
+    if (vacuumed) {
+        if (progress) {
+            sqlite3_progress_handler(
+                db.handle(), kInstructionsPerTick,
+                [](void *context) {
+                    auto *t = static_cast<Ticks *>(context);
+                    (*t->progress)(t->done += kInstructionsPerTick);
+                    return 0;
+                },
+                &ticks);
+        }
+        reserve(db, kPageChecksumBytes);
+        vacuumed = db.exec("VACUUM");
+        reserve(db, 0); // back to reporting the file's own reserve
+        sqlite3_progress_handler(db.handle(), 0, nullptr, nullptr);
+    }
+    const Status restored = db.exec(QStringLiteral("PRAGMA temp_store=%1").arg(*tempStore));
+    if (!vacuumed)
+        return vacuumed;
+    if (!restored)
+        return restored;
+    // The header is read again by the next transaction: ask it then.
+    if (Result<qint64> version = db.pragmaInt("PRAGMA user_version"); !version)
+        return version.error();
+    const int now = reserveBytes(db);
+    if (now != kPageChecksumBytes) {
+        return Error(QStringLiteral("cannot make room for page checksums in '%1': after VACUUM its pages reserve %2 bytes, not %3")
+                         .arg(db.path())
+                         .arg(now)
+                         .arg(kPageChecksumBytes))
+            .at(db.path());
+    }
+    if (progress)
+        progress(ticks.done);
+    return Status();
+}
+
+// Version 3, in its transaction: the rebuild is there (another process may have done it).
+Status requirePageChecksums(SqlConnection &db, const MigrationProgress &)
+{
+    const int reserve = reserveBytes(db);
+    if (reserve != kPageChecksumBytes) {
+        return Error(QStringLiteral("'%1' has no room for page checksums (its pages reserve %2 bytes, not %3)")
+                         .arg(db.path())
+                         .arg(reserve)
+                         .arg(kPageChecksumBytes))
+            .at(db.path());
+    }
+    return Status();
+}
+
+// Enough of an SQLite header left to call a file SQLite refuses damaged rather than foreign:
+// the magic string, the three fixed bytes after the reserve byte, or our application id.
+bool looksLikeSqliteHeader(const QByteArray &header)
+{
+    if (header.size() < 100)
+        return false;
+    return header.startsWith(QByteArrayLiteral("SQLite format 3\0")) || header.mid(21, 3) == QByteArrayLiteral("\x40\x20\x20")
+        || header.mid(68, 4) == QByteArrayLiteral("MBEN");
+}
+
 } // namespace
 
 const std::vector<Migration> &storeMigrations()
 {
     static const std::vector<Migration> steps{
-        {1, schemaVersion1(), {}, {}},
+        {1, schemaVersion1(), {}, {}, {}},
         {2, schemaVersion2(), convertMetricsToBlocks,
-         {QStringLiteral("DROP TABLE run_metrics"), QStringLiteral("DROP TABLE metrics")}},
+         {QStringLiteral("DROP TABLE run_metrics"), QStringLiteral("DROP TABLE metrics")}, {}},
+        // Version 3: every page carries a checksum (checksum_vfs.h).
+        {kPageChecksumSchemaVersion, {}, requirePageChecksums, {}, rebuildWithPageChecksums},
     };
     return steps;
 }
@@ -241,8 +351,18 @@ int latestSchemaVersion()
 Status checkDatabaseIdentity(SqlConnection &db, int latestVersion)
 {
     const QString path = db.path();
-    // The first read of the file: a non-SQLite file fails here with SQLITE_NOTADB.
+    // The first read of the file: a non-SQLite file fails here with SQLITE_NOTADB, a
+    // damaged page 1 with its checksum.
     Result<qint64> appId = db.pragmaInt("PRAGMA application_id");
+    if (!appId && db.lastErrorWasDamage())
+        return appId.error();
+    if (!appId && looksLikeSqliteHeader(readDatabaseHeader(db.handle()))) {
+        // SQLite refuses the header, yet it is an SQLite header (ours, most likely): a
+        // database whose header was damaged where page 1's checksum could not tell.
+        return Error(QStringLiteral("%1: the database is damaged: its header is malformed (%2); restore the workspace from a backup")
+                         .arg(path, appId.error().message))
+            .at(path);
+    }
     if (!appId) {
         return Error(QStringLiteral("'%1' is not a ModelBench workspace database (%2); move the file away "
                                     "or open another folder")
@@ -283,9 +403,43 @@ Status checkDatabaseIdentity(SqlConnection &db, int latestVersion)
     return Status();
 }
 
+Status reservePageChecksumsIfNew(SqlConnection &db)
+{
+    Result<qint64> pages = db.pragmaInt("PRAGMA page_count");
+    if (!pages)
+        return pages.error();
+    if (*pages == 0)
+        reserve(db, kPageChecksumBytes);
+    return Status();
+}
+
+Status checkPageChecksumsPresent(SqlConnection &db)
+{
+    Result<qint64> version = db.pragmaInt("PRAGMA user_version");
+    if (!version)
+        return version.error();
+    const int reserve = reserveBytes(db);
+    if (*version >= kPageChecksumSchemaVersion && reserve != kPageChecksumBytes)
+        return noChecksumRoom(db.path(), reserve);
+    return Status();
+}
+
 Status migrateDatabase(SqlConnection &db, const std::vector<Migration> &steps, const MigrationProgress &progress)
 {
     for (const Migration &step : steps) {
+        auto failed = [&](const Status &r) {
+            Error e = r.error();
+            e.message = QStringLiteral("schema migration to version %1 failed: %2").arg(step.version).arg(e.message);
+            return Status(e);
+        };
+        if (step.rebuild) {
+            Result<qint64> version = db.pragmaInt("PRAGMA user_version");
+            if (!version)
+                return version.error();
+            if (*version == step.version - 1)
+                if (Status r = step.rebuild(db, progress); !r)
+                    return failed(r);
+        }
         Status s = db.writeTransaction([&]() -> Status {
             // Read the version under the write lock: another process may have just
             // applied this step, and must not see it applied twice.
@@ -301,11 +455,6 @@ Status migrateDatabase(SqlConnection &db, const std::vector<Migration> &steps, c
                                  .arg(step.version))
                     .at(db.path());
             }
-            auto failed = [&](const Status &r) {
-                Error e = r.error();
-                e.message = QStringLiteral("schema migration to version %1 failed: %2").arg(step.version).arg(e.message);
-                return Status(e);
-            };
             for (const QString &sql : step.statements)
                 if (Status r = db.exec(sql); !r)
                     return failed(r);

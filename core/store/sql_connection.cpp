@@ -1,5 +1,7 @@
 #include "core/store/sql_connection.h"
 
+#include "core/store/checksum_vfs.h"
+
 #include <QElapsedTimer>
 #include <QThread>
 
@@ -195,7 +197,9 @@ Result<std::unique_ptr<SqlConnection>> SqlConnection::open(const QString &path, 
     // Multi-thread mode: each connection belongs to one thread at a time (the Store
     // serializes its reader connection with a mutex, the writer thread owns its own).
     const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &db, flags, nullptr);
+    // Every page goes through the checksum VFS: written with its checksum, verified when read
+    // (a database without reserved bytes for checksums passes through untouched).
+    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &db, flags, checksumVfsName());
     if (rc != SQLITE_OK) {
         const QString reason = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close_v2(db);
@@ -310,6 +314,12 @@ qint64 SqlConnection::lastInsertRowId() const
     return sqlite3_last_insert_rowid(m_db);
 }
 
+bool SqlConnection::lastErrorWasDamage() const
+{
+    const int primary = m_lastErrorCode & 0xff;
+    return m_lastErrorCode == SQLITE_IOERR_DATA || primary == SQLITE_CORRUPT;
+}
+
 bool SqlConnection::inTransaction() const
 {
     return sqlite3_get_autocommit(m_db) == 0;
@@ -391,9 +401,21 @@ Result<SqlConnection::CheckpointResult> SqlConnection::checkpoint(CheckpointMode
 
 Error SqlConnection::errorFor(int rc, const QString &what) const
 {
+    m_lastErrorCode = rc;
+    if (rc == SQLITE_IOERR_DATA) {
+        // The checksum VFS refused a page; it recorded which one on this thread.
+        const qint64 page = takeDamagedPage(sqlite3_db_filename(m_db, "main"));
+        const QString which = page > 0 ? QStringLiteral("page %1 is damaged").arg(page) : QStringLiteral("a page is damaged");
+        return Error(QStringLiteral("%1: %2 (checksum mismatch); restore the workspace from a backup (%3)").arg(m_path, which, what))
+            .at(m_path);
+    }
     QString reason = QString::fromUtf8(sqlite3_errmsg(m_db));
     if (reason.isEmpty() || reason == QLatin1String("not an error"))
         reason = QString::fromUtf8(sqlite3_errstr(rc));
+    if ((rc & 0xff) == SQLITE_CORRUPT) {
+        return Error(QStringLiteral("%1: the database is damaged (%2); restore the workspace from a backup (%3)").arg(m_path, reason, what))
+            .at(m_path);
+    }
     Error e(QStringLiteral("%1: %2 (database '%3')").arg(what, reason, m_path));
     e.at(m_path);
     if (sqliteBusy(rc))

@@ -73,14 +73,16 @@ public:
     SqlConnection(const SqlConnection &) = delete;
     SqlConnection &operator=(const SqlConnection &) = delete;
 
-    /// Opens (creating if `create`) the database file and sets busy_timeout (5 s, which
-    /// installs SQLite's sleeping busy handler). Does not read the file yet: a non-database
-    /// file is reported by the first query.
+    /// Opens (creating if `create`) the database file through the checksum VFS (see
+    /// checksum_vfs.h) and sets busy_timeout (5 s, which installs SQLite's sleeping busy
+    /// handler). Does not read the file yet: a non-database or damaged file is reported by
+    /// the first query.
     static Result<std::unique_ptr<SqlConnection>> open(const QString &path, bool create = true);
     /// Sets foreign_keys=ON, journal_size_limit (64 MB), wal_autocheckpoint (1000 pages),
     /// a page cache of `cacheKiB`, memory-mapped reads of up to `mmapBytes` of the file (0:
-    /// none) and synchronous=NORMAL (durable against a process crash in WAL mode; a power
-    /// loss may drop the last commits, never corrupt). Reads the file.
+    /// none; the checksum VFS verifies a mapped page each time SQLite fetches it) and
+    /// synchronous=NORMAL (durable against a process crash in WAL mode; a power loss may
+    /// drop the last commits, never corrupt). Reads the file.
     Status configure(int cacheKiB = 8192, qint64 mmapBytes = 0);
 
     QString path() const { return m_path; }
@@ -116,10 +118,15 @@ public:
     /// busy database is a result (false), not an error: checkpoints are opportunistic.
     Result<CheckpointResult> checkpoint(CheckpointMode mode, int busyMs, bool *completed);
 
-    /// An Error for the connection's last failure: "<what> (<db path>): <sqlite message>".
-    /// Marked transient for SQLITE_BUSY/SQLITE_LOCKED.
+    /// An Error for the connection's last failure: "<what>: <sqlite message> (database
+    /// '<path>')"; for a damaged file "<path>: page N is damaged (checksum mismatch); ..."
+    /// or "<path>: the database is damaged (<sqlite message>); ...". Marked transient for
+    /// SQLITE_BUSY/SQLITE_LOCKED.
     Error lastError(const QString &what) const;
     Error errorFor(int rc, const QString &what) const;
+    /// True if the last error made by errorFor() was a damaged file (a page that failed its
+    /// checksum, or SQLITE_CORRUPT), not a refusal or a busy database.
+    bool lastErrorWasDamage() const;
 
     sqlite3 *handle() const { return m_db; }
     bool inTransaction() const;
@@ -132,6 +139,7 @@ private:
     sqlite3 *m_db;
     QString m_path;
     QHash<QByteArray, sqlite3_stmt *> m_cache;
+    mutable int m_lastErrorCode = 0;
 };
 
 /// True for result codes worth retrying (another connection holds the lock).

@@ -87,7 +87,8 @@ Status checkWritable(const QString &dir)
 
 // Page caches: the reader's serves the GUI's repeated zooms over big series. The reader
 // also maps the database file: a first read of a big series then costs a few page-table
-// faults per 64 KiB instead of a malloc'd cache page (and its faults) per 4 KiB.
+// faults per 64 KiB instead of a malloc'd cache page (and its faults) per 4 KiB. The
+// checksum VFS verifies a mapped page each time SQLite fetches it.
 constexpr int kReaderCacheKiB = 32768;
 constexpr qint64 kReaderMmapBytes = qint64(1) << 30;
 constexpr int kWriterCacheKiB = 8192;
@@ -155,6 +156,9 @@ Result<std::unique_ptr<Store>> Store::open(const QString &workspaceDir)
     SqlConnection &conn = **db;
     if (Status s = checkDatabaseIdentity(conn, latestSchemaVersion()); !s)
         return s.error();
+    // Before the first page is written (journal_mode=WAL writes page 1 of a new file).
+    if (Status s = reservePageChecksumsIfNew(conn); !s)
+        return s.error();
     if (Status s = conn.configure(kReaderCacheKiB, kReaderMmapBytes); !s)
         return s.error();
     // WAL: readers never block the writer, and a commit is one append to the log.
@@ -168,6 +172,8 @@ Result<std::unique_ptr<Store>> Store::open(const QString &workspaceDir)
             .at(dbPath);
     }
     if (Status s = migrateDatabase(conn, storeMigrations()); !s)
+        return s.error();
+    if (Status s = checkPageChecksumsPresent(conn); !s)
         return s.error();
 
     Result<std::unique_ptr<SqlConnection>> writerDb = SqlConnection::open(dbPath, false);

@@ -76,6 +76,13 @@ struct ArtifactRecord {
 /// transactions, and a busy database is waited for and retried, never reported. Every
 /// write is one transaction: after a crash it is there completely or not at all.
 /// Workspaces on network filesystems are refused (see checkLocalFileSystem()).
+/// Every page of the database carries a checksum (checksum_vfs.h), verified whenever the
+/// page is read: a damaged file is reported ("<path>: page N is damaged (checksum
+/// mismatch)"), never read back silently, and integrityCheck() also reads the pages SQLite
+/// never reads (free pages). Reading a workspace with the plain sqlite3 shell or another
+/// SQLite client is fine; writing to it with one breaks the checksums of the pages it
+/// changes, and the next open reports those pages as damaged. Write only through ModelBench
+/// (or a connection opened with checksumVfsName()).
 class Store {
 public:
     static constexpr const char *kDatabaseFile = "modelbench.db";
@@ -83,7 +90,9 @@ public:
     /// Opens or creates the workspace folder and database, migrates the schema, and marks
     /// runs and jobs whose owning process has exited as interrupted. Errors name the path
     /// and the reason: a network filesystem, an unwritable folder, a file that is not a
-    /// ModelBench database (or is damaged), a schema newer than this build.
+    /// ModelBench database, a damaged one (a page read while opening fails its checksum, or
+    /// the header lost its room for checksums), a schema newer than this build. Migrating to
+    /// schema version 3 rebuilds the file once (VACUUM) to give every page a checksum.
     static Result<std::unique_ptr<Store>> open(const QString &workspaceDir);
     /// Commits pending metrics, stops the writer thread, closes the database.
     ~Store();
@@ -155,7 +164,9 @@ public:
     /// unknown experiment, metric key or param names simply match nothing.
     Result<std::vector<RunSummaryRow>> queryRuns(const RunQuery &query) const;
     Result<std::vector<ArtifactRecord>> artifacts(const QString &runId) const;
-    /// PRAGMA integrity_check and foreign_key_check; the error lists what is wrong.
+    /// PRAGMA integrity_check, foreign_key_check and every page of the file (free pages
+    /// included) against its checksum, in one read transaction; the error lists what is
+    /// wrong ("page N is damaged (checksum mismatch)" for a page that fails twice).
     Status integrityCheck() const;
     /// The metric writer's counters: commits, pending points, longest commit, checkpoints
     /// (the type is in core/store/metric_writer.h).

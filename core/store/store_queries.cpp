@@ -1,6 +1,7 @@
 // Store: the read side (runs, metrics, artifacts, integrity).
 #include "core/store/store.h"
 
+#include "core/store/checksum_vfs.h"
 #include "core/store/sql_connection.h"
 #include "core/store/store_json.h"
 
@@ -231,30 +232,59 @@ Status Store::integrityCheck() const
     std::lock_guard<std::mutex> lock(m_mutex);
     const QString path = m_db->path();
     QStringList problems;
-    Result<SqlQuery> check = m_db->query("PRAGMA integrity_check");
-    if (check) {
-        while (check->next()) {
-            const QString line = check->columnText(0);
-            if (line != QLatin1String("ok"))
-                problems.append(line);
+    // One snapshot for all three checks; a busy database is retried as a whole, anything
+    // else is a problem to report.
+    Status read = m_db->readTransaction([&]() -> Status {
+        problems.clear();
+        const auto failed = [&](const Status &s) {
+            if (s.error().transient)
+                return true;
+            problems.append(s.error().message);
+            return false;
+        };
+        Result<SqlQuery> check = m_db->query("PRAGMA integrity_check");
+        if (!check) {
+            if (failed(check.error()))
+                return check.error();
+        } else {
+            while (check->next()) {
+                const QString line = check->columnText(0);
+                if (line != QLatin1String("ok"))
+                    problems.append(line);
+            }
+            if (!check->status() && failed(check->status()))
+                return check->status();
         }
-        if (!check->status())
-            problems.append(check->status().error().message);
-    } else {
-        problems.append(check.error().message);
-    }
-    Result<SqlQuery> keys = m_db->query("PRAGMA foreign_key_check");
-    if (keys) {
-        while (keys->next()) {
-            problems.append(QStringLiteral("row %1 of table %2 refers to a missing row of %3")
-                                .arg(keys->columnInt(1))
-                                .arg(keys->columnText(0), keys->columnText(2)));
+        Result<SqlQuery> keys = m_db->query("PRAGMA foreign_key_check");
+        if (!keys) {
+            if (failed(keys.error()))
+                return keys.error();
+        } else {
+            while (keys->next()) {
+                problems.append(QStringLiteral("row %1 of table %2 refers to a missing row of %3")
+                                    .arg(keys->columnInt(1))
+                                    .arg(keys->columnText(0), keys->columnText(2)));
+            }
+            if (!keys->status() && failed(keys->status()))
+                return keys->status();
         }
-        if (!keys->status())
-            problems.append(keys->status().error().message);
-    } else {
-        problems.append(keys.error().message);
-    }
+        // Every page of the file, free pages included (SQLite never reads those), against
+        // its checksum, while the read transaction holds the snapshot.
+        Result<PageSweep> sweep = sweepPageChecksums(m_db->handle(), path);
+        if (!sweep) {
+            problems.append(sweep.error().message);
+            return Status();
+        }
+        for (std::size_t i = 0; i < sweep->damaged.size() && i < 10; ++i)
+            problems.append(QStringLiteral("page %1 is damaged (checksum mismatch)").arg(sweep->damaged[i]));
+        if (sweep->damaged.size() > 10)
+            problems.append(QStringLiteral("%1 more damaged pages").arg(sweep->damaged.size() - 10));
+        if (sweep->partialPage)
+            problems.append(QStringLiteral("the file ends inside a page (it was truncated or extended)"));
+        return Status();
+    });
+    if (!read)
+        problems.append(read.error().message);
     if (!problems.isEmpty()) {
         // A check that cannot even run (a malformed page) is a failed check too.
         return Error(QStringLiteral("workspace database '%1' failed its integrity check: %2")

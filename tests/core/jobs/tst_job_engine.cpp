@@ -1,3 +1,4 @@
+#include "core/store/checksum_vfs.h"
 #include "core/jobs/job_engine.h"
 #include "core/store/store.h"
 
@@ -406,7 +407,10 @@ private Q_SLOTS:
         const qint64 deadPid = p.processId();
         QVERIFY(p.waitForFinished());
         sqlite3 *db = nullptr;
-        QCOMPARE(sqlite3_open((tmp.path() + QStringLiteral("/modelbench.db")).toUtf8().constData(), &db), SQLITE_OK);
+        // Through the store's checksumming VFS: a plain writer would break the page checksums.
+        QCOMPARE(sqlite3_open_v2((tmp.path() + QStringLiteral("/modelbench.db")).toUtf8().constData(), &db, SQLITE_OPEN_READWRITE,
+                                 checksumVfsName()),
+                 SQLITE_OK);
         const QByteArray sql = QStringLiteral("UPDATE jobs SET pid = %1 WHERE id = %2").arg(deadPid).arg(id).toUtf8();
         QCOMPARE(sqlite3_exec(db, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
         sqlite3_close(db);

@@ -2,6 +2,7 @@
 
 // Helpers shared by the store tests: raw SQLite access for what the Store API must not
 // allow (forging owners, tampering with the file), and small conveniences.
+#include "core/store/checksum_vfs.h"
 #include "core/store/store.h"
 
 #include <QProcess>
@@ -13,11 +14,14 @@
 
 namespace mbtest {
 
+// Opens through the checksum VFS, as the Store does: its writes keep the page checksums
+// valid (a plain sqlite3 client's writes would leave pages the Store reports as damaged),
+// and its reads verify them.
 class RawDb {
 public:
     explicit RawDb(const QString &path)
     {
-        sqlite3_open(path.toUtf8().constData(), &m_db);
+        sqlite3_open_v2(path.toUtf8().constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, mb::checksumVfsName());
         sqlite3_busy_timeout(m_db, 5000);
     }
     ~RawDb() { sqlite3_close(m_db); }
@@ -29,6 +33,15 @@ public:
             qWarning("sqlite: %s", err);
         sqlite3_free(err);
         return rc == SQLITE_OK;
+    }
+    /// The bytes SQLite reserves at the end of each page (the header's byte 20): 8 when the
+    /// pages carry checksums.
+    int reserveBytes()
+    {
+        text(QStringLiteral("PRAGMA user_version")); // reads the header
+        int reserve = -1;
+        sqlite3_file_control(m_db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+        return reserve;
     }
     QString text(const QString &sql)
     {

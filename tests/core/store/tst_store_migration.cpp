@@ -1,6 +1,8 @@
 // Workspaces created by the version 1 schema (one row per metric point) migrate to the
 // current one; a migration killed midway (SIGKILL, many times, on a big database) leaves
-// the old schema or the new one, never a mix.
+// the old schema or the new one, never a mix. The same for version 3's rebuild of the file
+// with page checksums.
+#include "core/store/checksum_vfs.h"
 #include "core/store/schema.h"
 #include "core/store/sql_connection.h"
 #include "core/store/store.h"
@@ -144,6 +146,65 @@ int runMigrateChild(const QString &dbPath)
     return 0;
 }
 
+// Replaces `dbPath` (and its WAL) with a copy of `pristine`.
+bool copyFresh(const QString &pristine, const QString &dbPath)
+{
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(dbPath + QLatin1String(suffix));
+    return QFile::copy(pristine, dbPath);
+}
+
+// Starts a migration child on `dbPath`, waits until its output shows `trigger` `occurrence`
+// times (0: until the child exits, at most 60 s), then a random 0..maxDelayMs more, and
+// kills it (SIGKILL) if it has not finished; its output goes to *out. Fails the current
+// test if the child failed or wrote an error.
+void killMigrationChild(const QString &dbPath, const char *trigger, int occurrence, int maxDelayMs, QByteArray *out)
+{
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(), {QLatin1String(kMigrateChild), dbPath});
+    QVERIFY(child.waitForStarted());
+    QElapsedTimer clock;
+    clock.start();
+    const qint64 limitMs = occurrence > 0 ? 20000 : 60000;
+    while ((occurrence == 0 || out->count(trigger) < occurrence) && child.state() == QProcess::Running && clock.elapsed() < limitMs) {
+        child.waitForReadyRead(5);
+        *out += child.readAllStandardOutput();
+    }
+    const int delayMs = maxDelayMs > 0 ? int(QRandomGenerator::global()->bounded(0, maxDelayMs)) : 0;
+    clock.restart();
+    while (clock.elapsed() < delayMs && child.state() == QProcess::Running) {
+        child.waitForReadyRead(5);
+        *out += child.readAllStandardOutput();
+    }
+    if (child.state() != QProcess::Running) {
+        const QByteArray errors = child.readAllStandardError();
+        QVERIFY2(child.exitCode() == 0, qPrintable(QStringLiteral("migration child exited with %1: %2")
+                                                           .arg(child.exitCode())
+                                                           .arg(QString::fromLocal8Bit(errors))));
+    }
+    child.kill();
+    QVERIFY(child.state() == QProcess::NotRunning || child.waitForFinished(5000));
+    *out += child.readAllStandardOutput();
+    const QByteArray errors = child.readAllStandardError();
+    QVERIFY2(errors.isEmpty(), errors.constData());
+}
+
+// Pages of the database file that fail their checksum (the file read as it is on disk).
+int damagedPagesOf(const QString &dbPath)
+{
+    QFile f(dbPath);
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray data = f.readAll();
+    const auto *bytes = reinterpret_cast<const unsigned char *>(data.constData());
+    const int pageSize = (bytes[16] << 8) | (bytes[17] << 16);
+    int damaged = 0;
+    for (qsizetype at = 0; at + pageSize <= data.size(); at += pageSize)
+        if (!pageChecksumMatches(bytes + at, pageSize, quint32(at / pageSize + 1)))
+            ++damaged;
+    return damaged;
+}
+
 } // namespace
 
 class TestStoreMigration : public QObject {
@@ -215,38 +276,12 @@ private Q_SLOTS:
         int oldSchema = 0, newSchema = 0, killedMidway = 0;
         bool fresh = true;
         for (int round = 0; round < 16; ++round) {
-            if (fresh) {
-                for (const char *suffix : {"", "-wal", "-shm"})
-                    QFile::remove(dbPath + QLatin1String(suffix));
-                QVERIFY(QFile::copy(pristine, dbPath));
-            }
-            QProcess child;
-            child.start(QCoreApplication::applicationFilePath(), {QLatin1String(kMigrateChild), dbPath});
-            QVERIFY(child.waitForStarted());
+            if (fresh)
+                QVERIFY(copyFresh(pristine, dbPath));
             QByteArray out;
-            QElapsedTimer clock;
-            clock.start();
-            while (!out.contains("start") && child.state() == QProcess::Running && clock.elapsed() < 20000) {
-                child.waitForReadyRead(5);
-                out += child.readAllStandardOutput();
-            }
-            const int delayMs = int(QRandomGenerator::global()->bounded(0, 700));
-            clock.restart();
-            while (clock.elapsed() < delayMs && child.state() == QProcess::Running) {
-                child.waitForReadyRead(5);
-                out += child.readAllStandardOutput();
-            }
-            if (child.state() != QProcess::Running) {
-                const QByteArray errors = child.readAllStandardError();
-                QVERIFY2(child.exitCode() == 0, qPrintable(QStringLiteral("migration child exited with %1: %2")
-                                                                   .arg(child.exitCode())
-                                                                   .arg(QString::fromLocal8Bit(errors))));
-            }
-            child.kill();
-            QVERIFY(child.state() == QProcess::NotRunning || child.waitForFinished(5000));
-            out += child.readAllStandardOutput();
-            const QByteArray errors = child.readAllStandardError();
-            QVERIFY2(errors.isEmpty(), errors.constData());
+            killMigrationChild(dbPath, "start", 1, 700, &out);
+            if (QTest::currentTestFailed())
+                return;
             const bool midway = out.contains("rows") && !out.contains("done");
 
             RawDb raw(dbPath);
@@ -262,7 +297,10 @@ private Q_SLOTS:
                 QCOMPARE(raw.text(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'params_by_key'")), QStringLiteral("0"));
                 fresh = false; // kill the next migration of this same file again
             } else {
-                QCOMPARE(version, latestSchemaVersion());
+                // Version 2's layout; the checksum rebuild (version 3) may not have run yet.
+                QVERIFY2(version == 2 || version == latestSchemaVersion(), qPrintable(QString::number(version)));
+                if (version == latestSchemaVersion())
+                    QCOMPARE(raw.reserveBytes(), kPageChecksumBytes);
                 ++newSchema;
                 QVERIFY(!has("metrics") && !has("run_metrics") && has("metric_series") && has("metric_blocks"));
                 QCOMPARE(raw.text(QStringLiteral("SELECT sum(count) FROM metric_series")).toLongLong(), total);
@@ -279,6 +317,93 @@ private Q_SLOTS:
         QVERIFY(store);
         QCOMPARE(store->metricSummary(runId(kRuns - 1), QStringLiteral("auc"))->count, qint64(kPoints));
         QCOMPARE(store->metricSeries(runId(7), QStringLiteral("loss"))->size(), std::size_t(kPoints));
+    }
+
+    // Version 3 rebuilds the file (VACUUM) with room for page checksums: a kill during the
+    // rebuild leaves the version 2 file as it was (no reserve), or the rebuilt one (every
+    // page checksummed, version 2 or 3), never a mix; the next open finishes the step.
+    void killedChecksumRebuildLeavesOldOrNewFile()
+    {
+        QTemporaryDir tmp;
+        const QString pristine = tmp.filePath(QStringLiteral("v2.db"));
+        constexpr int kRuns = 40, kPoints = 4000;
+        const qint64 total = qint64(kRuns) * 2 * kPoints;
+        QVERIFY(createVersion1(pristine, kRuns, kPoints));
+        {
+            Result<std::unique_ptr<SqlConnection>> db = SqlConnection::open(pristine, false);
+            QVERIFY(db);
+            const std::vector<Migration> toVersion2(storeMigrations().begin(), storeMigrations().begin() + 2);
+            const Status migrated = migrateDatabase(**db, toVersion2);
+            QVERIFY2(migrated, qPrintable(migrated.error().message));
+        } // closed: checkpointed, no WAL left
+        {
+            RawDb raw(pristine);
+            QCOMPARE(raw.text(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+            QCOMPARE(raw.reserveBytes(), 0);
+        }
+        const QString dbPath = tmp.filePath(QStringLiteral("ws/modelbench.db"));
+        QVERIFY(QDir().mkpath(tmp.filePath(QStringLiteral("ws"))));
+        int oldFile = 0, newFile = 0, killedMidway = 0;
+        bool fresh = true;
+        qsizetype ticks = 0;
+        for (int round = 0; round < 13; ++round) {
+            if (fresh)
+                QVERIFY(copyFresh(pristine, dbPath));
+            QByteArray out;
+            // The child reports the rebuild's progress ("rows" lines) and pauses after each.
+            // The first round runs to the end, to count them; then most rounds kill the
+            // child right after a random one of the first half of them (inside the
+            // rebuild), every fourth a moment after it reported "done".
+            if (round == 0) {
+                killMigrationChild(dbPath, "done", 0, 0, &out);
+                ticks = out.count("rows");
+                QVERIFY2(out.contains("done") && ticks > 0, out.constData());
+            } else if (round % 4 == 0) {
+                killMigrationChild(dbPath, "done", 1, 30, &out);
+            } else {
+                // Within the first half: the rest of the rebuild leaves time for the kill to land.
+                killMigrationChild(dbPath, "rows", 1 + int(QRandomGenerator::global()->bounded(std::max<qint64>(1, ticks / 2))), 0, &out);
+            }
+            if (QTest::currentTestFailed())
+                return;
+            const bool midway = out.contains("rows") && !out.contains("done");
+
+            RawDb raw(dbPath); // reads through the checksum VFS: a page that fails is an error
+            QCOMPARE(raw.text(QStringLiteral("PRAGMA integrity_check")), QStringLiteral("ok"));
+            const int version = raw.text(QStringLiteral("PRAGMA user_version")).toInt();
+            const int reserve = raw.reserveBytes();
+            QCOMPARE(raw.text(QStringLiteral("SELECT sum(count) FROM metric_series")).toLongLong(), total);
+            QCOMPARE(raw.text(QStringLiteral("SELECT sum(count) FROM metric_blocks")).toLongLong(), total);
+            if (reserve == 0) {
+                QCOMPARE(version, 2);
+                ++oldFile;
+                if (midway)
+                    ++killedMidway;
+                fresh = false;
+            } else {
+                QCOMPARE(reserve, kPageChecksumBytes);
+                QVERIFY2(version == 2 || version == 3, qPrintable(QString::number(version)));
+                QVERIFY(raw.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")));
+                QCOMPARE(damagedPagesOf(dbPath), 0);
+                ++newFile;
+                fresh = true;
+            }
+        }
+        qInfo("%d kills left the version 2 file (%d of them inside the rebuild), %d the rebuilt one (the first round "
+              "was not killed)",
+              oldFile, killedMidway, newFile);
+        QVERIFY(killedMidway >= 6);
+        QVERIFY(newFile >= 4); // the first round, and the rounds killed after "done"
+        auto store = openOrFail(tmp.filePath(QStringLiteral("ws")));
+        QVERIFY(store);
+        const Status checked = store->integrityCheck(); // every page against its checksum
+        QVERIFY2(checked, qPrintable(checked.error().message));
+        QCOMPARE(store->metricSeries(runId(7), QStringLiteral("loss"))->size(), std::size_t(kPoints));
+        {
+            RawDb raw(dbPath);
+            QCOMPARE(raw.text(QStringLiteral("PRAGMA user_version")).toInt(), latestSchemaVersion());
+            QCOMPARE(raw.reserveBytes(), kPageChecksumBytes);
+        }
     }
 };
 

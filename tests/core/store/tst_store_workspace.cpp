@@ -198,9 +198,10 @@ private Q_SLOTS:
         Result<std::unique_ptr<SqlConnection>> db = SqlConnection::open(tmp.filePath(QStringLiteral("m.db")));
         QVERIFY(db);
         std::vector<Migration> steps{
-            {1, {QStringLiteral("CREATE TABLE a(x INTEGER)"), QStringLiteral("INSERT INTO a VALUES (1)")}, {}, {}},
+            {1, {QStringLiteral("CREATE TABLE a(x INTEGER)"), QStringLiteral("INSERT INTO a VALUES (1)")}, {}, {}, {}},
             {2, {QStringLiteral("CREATE TABLE b(y INTEGER)"), QStringLiteral("INSERT INTO b VALUES (2)"),
                  QStringLiteral("INSERT INTO no_such_table VALUES (3)")},
+             {},
              {},
              {}},
         };
