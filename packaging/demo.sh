@@ -8,6 +8,8 @@
 # every view into ~/ModelBench/screenshots instead of opening a window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hits from any checkout location: paths are hashed relative to the repository.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR=1
 packaging/install-deps.sh >&2
 cmake --preset default >&2
 cmake --build --preset default --target modelbench modelbench-cli >&2

@@ -4,6 +4,9 @@
 #include "ui/common/workspace_session.h"
 #include "ui/data/data_view.h"
 #include "ui/eval/evaluation_view.h"
+#include "ui/editor/node_palette.h"
+#include "ui/editor/param_panel.h"
+#include "ui/editor/pipeline_editor.h"
 #include "ui/mainwindow/main_window.h"
 
 #include <QApplication>
@@ -83,6 +86,8 @@ bool ScreenshotTour::run()
 
     bool ok = true;
     m_window.showView(MainWindow::View::Pipeline);
+    settle(200);
+    m_window.editor()->zoomFit();
     ok &= shoot(QStringLiteral("01-pipeline-editor.png"));
     session->selection().setRuns(ids, nullptr);
     m_window.showView(MainWindow::View::Runs);

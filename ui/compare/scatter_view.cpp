@@ -185,32 +185,46 @@ void ScatterView::fillBoxes()
     // Defaults: a param that varies across the runs (numbers first) against a validation metric.
     int x = m_xBox->findData(oldX), y = m_yBox->findData(oldY);
     if (x < 0) {
-        int varying = -1, numericVarying = -1;
+        // Best: a numeric param every run has and that varies; then one every run has; then
+        // any that varies.
+        int best = -1, bestScore = 0;
         for (const CompareField &f : fields) {
             if (f.kind != CompareField::Kind::Param)
                 break;
             QSet<QString> values;
             bool numeric = true;
+            int present = 0;
             for (const CompareRun &r : m_runs) {
                 const QJsonValue v = r.params.value(f.key);
+                present += v.isUndefined() ? 0 : 1;
                 values.insert(v.isDouble() ? numberText(v.toDouble()) : v.toVariant().toString());
                 numeric = numeric && (v.isDouble() || v.isUndefined());
             }
-            if (values.size() > 1) {
-                if (varying < 0)
-                    varying = m_xBox->findData(f.id());
-                if (numeric && numericVarying < 0)
-                    numericVarying = m_xBox->findData(f.id());
+            if (values.size() < 2)
+                continue;
+            const int score = 1 + (numeric ? 1 : 0) + (present == static_cast<int>(m_runs.size()) ? 2 : 0);
+            if (score > bestScore) {
+                bestScore = score;
+                best = m_xBox->findData(f.id());
             }
         }
-        x = numericVarying >= 0 ? numericVarying : varying >= 0 ? varying : (m_xBox->count() > 0 ? 0 : -1);
+        x = best >= 0 ? best : (m_xBox->count() > 0 ? 0 : -1);
     }
     if (y < 0) {
-        for (int i = 0; i < m_yBox->count() && y < 0; ++i) {
+        // A preferred final metric (validation AUC, loss...) that most runs have.
+        int bestCount = 0;
+        for (int i = 0; i < m_yBox->count(); ++i) {
             CompareField f;
-            if (CompareField::parse(m_yBox->itemData(i).toString(), &f) && f.kind == CompareField::Kind::MetricFinal
-                && preferredMetric(f.key))
+            if (!CompareField::parse(m_yBox->itemData(i).toString(), &f) || f.kind != CompareField::Kind::MetricFinal
+                || !preferredMetric(f.key))
+                continue;
+            int count = 0;
+            for (const CompareRun &r : m_runs)
+                count += r.metric(f.key) ? 1 : 0;
+            if (count > bestCount) {
+                bestCount = count;
                 y = i;
+            }
         }
         for (int i = 0; i < m_yBox->count() && y < 0; ++i)
             if (!m_yBox->itemData(i).toString().contains(QLatin1String("sys/")))

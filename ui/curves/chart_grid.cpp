@@ -76,6 +76,11 @@ GridInfo loadGridInfo(const Store &store, quint64 generation, bool follow, const
     }
     info.keys = QStringList(keys.cbegin(), keys.cend());
     info.keys.sort();
+    // What a user looks at first comes first: the run's own curves (train-auc, valid-loss),
+    // then grouped summaries (cv/roc_auc), then deeper groups (cv/fold3/valid-auc); system
+    // metrics have their own section. Alphabetical within each rank.
+    const auto rank = [](const QString &k) { return isSystemKey(k) ? 3 : std::min<qsizetype>(2, k.count(QLatin1Char('/'))); };
+    std::stable_sort(info.keys.begin(), info.keys.end(), [&](const QString &a, const QString &b) { return rank(a) < rank(b); });
     info.paramKeys = QStringList(params.cbegin(), params.cend());
     info.paramKeys.sort();
     return info;
@@ -383,7 +388,10 @@ void ChartGrid::relayout()
         c->hide();
     }
     int mainAt = 0, sysAt = 0, sysTotal = 0;
-    for (auto it = m_charts.cbegin(); it != m_charts.cend(); ++it) {
+    for (const QString &key : std::as_const(m_info.keys)) {
+        const auto it = m_charts.constFind(key);
+        if (it == m_charts.cend())
+            continue;
         const bool sys = isSystemKey(it.key());
         sysTotal += sys ? 1 : 0;
         if (!matchesFilter(it.key()))

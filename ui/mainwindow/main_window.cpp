@@ -32,6 +32,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUndoStack>
 
 namespace mb {
@@ -58,6 +59,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setDockNestingEnabled(true);
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
+    // Each view has its own toolbar; the tab widget's minimum is not the widest of them,
+    // or the window could not be made 1600 px wide with the docks open.
+    m_tabs->setMinimumSize(480, 320);
     setCentralWidget(m_tabs);
     m_message = new QLabel(this);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -83,11 +87,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         m_paramsDock->setVisible(editing);
     });
     resize(1600, 1000);
-    resizeDocks({m_paletteDock, m_paramsDock}, {200, 320}, Qt::Horizontal);
-    resizeDocks({m_jobsDock}, {190}, Qt::Vertical);
+
     const QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_firstBuild = !restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     updateTitle();
 }
 
@@ -214,6 +217,13 @@ void MainWindow::buildViews()
     m_paramsDock->setWidget(m_editor->paramPanel());
     m_jobsDock->setWidget(m_jobs);
     statusBar()->addPermanentWidget(m_jobStatus);
+    // The log opens on demand (Show Log, Ctrl+L): the dock lists jobs first.
+    m_jobs->showLogAction()->setChecked(false);
+    if (m_firstBuild) {
+        m_firstBuild = false;
+        resizeDocks({m_paletteDock, m_paramsDock}, {210, 330}, Qt::Horizontal);
+        resizeDocks({m_jobsDock}, {170}, Qt::Vertical);
+    }
 
     connect(m_editor, &PipelineEditor::message, this, [this](const QString &text) { showMessage(text); });
     connect(m_editor, &PipelineEditor::modifiedChanged, this, [this] { updateTitle(); });
@@ -326,6 +336,8 @@ Status MainWindow::openPipeline(const QString &path)
     }
     QSettings().setValue(pipelineSettingKey(m_session->workspaceDir()), QFileInfo(path).absoluteFilePath());
     updateTitle();
+    // Fit once the window's layout (docks, first show) has settled.
+    QTimer::singleShot(0, m_editor, &PipelineEditor::zoomFit);
     return {};
 }
 

@@ -108,6 +108,7 @@ private:
     QDockWidget *m_paramsDock = nullptr;
     QDockWidget *m_jobsDock = nullptr;
     QLabel *m_message = nullptr;
+    bool m_firstBuild = true; ///< dock sizes are set once, then left to the user (and QSettings)
 
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
