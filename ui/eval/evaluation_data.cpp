@@ -43,40 +43,36 @@ std::vector<double> numbers(const QJsonValue &v)
     return out;
 }
 
+/// One binary curve file (roc_curve.json, pr_curve.json): arrays `xKey` and `yKey` of the
+/// same length; `area` gives the number shown with it (AUC, AP). A missing file adds nothing.
+void readCurveFile(const QString &path, const QString &label, const QString &xKey, const QString &yKey,
+                   double (*area)(const std::vector<double> &, const std::vector<double> &), std::vector<EvalCurve> *out,
+                   QStringList *problems)
+{
+    if (!QFileInfo::exists(path))
+        return;
+    Result<QJsonObject> json = readJsonObject(path);
+    if (!json.ok()) {
+        *problems << json.error().message;
+        return;
+    }
+    EvalCurve c{label, numbers(json->value(xKey)), numbers(json->value(yKey))};
+    if (c.x.size() != c.y.size() || c.x.empty()) {
+        *problems << QStringLiteral("%1: %2 and %3 must be non-empty arrays of the same length").arg(path, xKey, yKey);
+        return;
+    }
+    c.area = area(c.x, c.y);
+    out->push_back(c);
+}
+
 /// Binary ROC/PR from roc_curve.json / pr_curve.json.
 void readBinaryCurves(const QDir &dir, EvaluationData *d)
 {
     const QString positive = d->classLabels.value(1, QStringLiteral("1"));
-    const QString rocPath = dir.filePath(QStringLiteral("roc_curve.json"));
-    if (QFileInfo::exists(rocPath)) {
-        Result<QJsonObject> roc = readJsonObject(rocPath);
-        if (!roc.ok()) {
-            d->problems << roc.error().message;
-        } else {
-            EvalCurve c{positive, numbers(roc->value(QStringLiteral("fpr"))), numbers(roc->value(QStringLiteral("tpr")))};
-            if (c.x.size() != c.y.size() || c.x.empty()) {
-                d->problems << QStringLiteral("%1: fpr and tpr must be non-empty arrays of the same length").arg(rocPath);
-            } else {
-                c.area = trapezoidArea(c.x, c.y);
-                d->roc.push_back(c);
-            }
-        }
-    }
-    const QString prPath = dir.filePath(QStringLiteral("pr_curve.json"));
-    if (QFileInfo::exists(prPath)) {
-        Result<QJsonObject> pr = readJsonObject(prPath);
-        if (!pr.ok()) {
-            d->problems << pr.error().message;
-        } else {
-            EvalCurve c{positive, numbers(pr->value(QStringLiteral("recall"))), numbers(pr->value(QStringLiteral("precision")))};
-            if (c.x.size() != c.y.size() || c.x.empty()) {
-                d->problems << QStringLiteral("%1: recall and precision must be non-empty arrays of the same length").arg(prPath);
-            } else {
-                c.area = averagePrecisionOfCurve(c.x, c.y);
-                d->pr.push_back(c);
-            }
-        }
-    }
+    readCurveFile(dir.filePath(QStringLiteral("roc_curve.json")), positive, QStringLiteral("fpr"), QStringLiteral("tpr"), &trapezoidArea,
+                  &d->roc, &d->problems);
+    readCurveFile(dir.filePath(QStringLiteral("pr_curve.json")), positive, QStringLiteral("recall"), QStringLiteral("precision"),
+                  &averagePrecisionOfCurve, &d->pr, &d->problems);
 }
 
 /// One-vs-rest curves per class from the predicted probabilities in test_predictions.csv.

@@ -8,6 +8,8 @@
 #include "ui/data/validation_panel.h"
 
 #include <QComboBox>
+#include "../gui_watchdog.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -38,54 +40,8 @@ QString fixture(const QString &name)
     return QStringLiteral(MB_SOURCE_DIR "/tests/ui/data/fixtures/") + name;
 }
 
-/// The GUI thread's time spent waiting for a CPU (ns), from /proc/thread-self/schedstat
-/// (Linux); 0 where unknown.
-qint64 runQueueWaitNs()
-{
-    qint64 wait = 0;
-#ifdef Q_OS_LINUX
-    if (std::FILE *f = std::fopen("/proc/thread-self/schedstat", "r")) {
-        long long run = 0, waited = 0;
-        if (std::fscanf(f, "%lld %lld", &run, &waited) == 2)
-            wait = waited;
-        std::fclose(f);
-    }
-#endif
-    return wait;
-}
-
-/// Measures the longest time the GUI thread's event loop went without serving a 5 ms timer.
-/// The time the thread sat ready in the kernel's run queue while other processes had the
-/// CPUs is taken out: it says how loaded the machine is, not whether the GUI thread was
-/// busy or blocked (which is what the view must avoid). Both numbers are reported.
-class Watchdog : public QObject {
-public:
-    Watchdog()
-    {
-        m_timer.setInterval(5);
-        m_timer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
-            const qint64 gap = m_clock.restart();
-            const qint64 wait = runQueueWaitNs();
-            m_maxGap = std::max(m_maxGap, gap);
-            m_maxOwnGap = std::max(m_maxOwnGap, gap - (wait - m_lastWait) / 1000000);
-            m_lastWait = wait;
-        });
-        m_lastWait = runQueueWaitNs();
-        m_clock.start();
-        m_timer.start();
-    }
-    qint64 maxGapMs() const { return m_maxGap; }
-    /// The longest gap less the run-queue wait inside it.
-    qint64 maxOwnGapMs() const { return m_maxOwnGap; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_lastWait = 0;
-    qint64 m_maxGap = 0;
-    qint64 m_maxOwnGap = 0;
-};
+using mbtest::runQueueWaitNs;
+using Watchdog = mbtest::GuiWatchdog;
 
 /// The expected numbers of the generated column "x".
 struct Expected {
@@ -208,9 +164,9 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(profiled.count(), 1, 30000);
             QTRY_COMPARE_WITH_TIMEOUT(validated.count(), 1, 30000);
             QVERIFY(!view.isLoading());
-            gap = watchdog.maxOwnGapMs();
+            gap = watchdog.worstOwnGapMs();
             qInfo("longest GUI-thread gap while reading, profiling and validating %d rows: %lld ms (%lld ms with run-queue waits)",
-                  kRows, gap, watchdog.maxGapMs());
+                  kRows, gap, watchdog.worstGapMs());
             if (gap <= 50)
                 break;
         }
