@@ -6,7 +6,6 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QCryptographicHash>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -23,20 +22,13 @@ namespace mb {
 namespace {
 
 constexpr double kPickRadius = 8.0;
-constexpr double kJitter = 0.18;
+constexpr double kJitter = 0.18; ///< how far runs sharing a category spread from its centre
 
 QString numberText(double v)
 {
     return QString::number(v, 'g', 6);
 }
 
-// A stable offset in [-kJitter, kJitter] so that runs in one category do not hide each other.
-double jitterOf(const QString &runId)
-{
-    const QByteArray h = QCryptographicHash::hash(runId.toUtf8(), QCryptographicHash::Md5);
-    const double unit = double(static_cast<unsigned char>(h.at(1))) / 255.0;
-    return (unit * 2.0 - 1.0) * kJitter;
-}
 
 bool preferredMetric(const QString &key)
 {
@@ -295,11 +287,18 @@ void ScatterView::rebuildPoints()
                     return na;
                 return a.localeAwareCompare(b) < 0;
             });
-            QMap<QString, int> perCategory;
+            // Runs that share a category are spread evenly across it (in run-id order, so a
+            // run keeps its place between redraws) and never hide each other.
+            QMap<QString, QStringList> perCategory;
             for (const Point &p : m_points)
-                perCategory[p.xText]++;
-            for (Point &p : m_points)
-                p.x = double(m_categories.indexOf(p.xText) + 1) + (perCategory[p.xText] > 1 ? jitterOf(p.runId) : 0.0);
+                perCategory[p.xText].append(p.runId);
+            for (QStringList &ids : perCategory)
+                ids.sort();
+            for (Point &p : m_points) {
+                const QStringList &ids = perCategory[p.xText];
+                const double offset = ids.size() > 1 ? -kJitter + 2.0 * kJitter * ids.indexOf(p.runId) / (ids.size() - 1) : 0.0;
+                p.x = double(m_categories.indexOf(p.xText) + 1) + offset;
+            }
         }
     }
 
