@@ -64,6 +64,17 @@ Status loadDemo(PipelineGraph &graph)
     return graph.setParams(QStringLiteral("split"), split);
 }
 
+/// Makes the model node train for a few hundred ms (600 rounds, no early stopping): long
+/// enough for the views to see the job part-way, however fast the machine.
+Status slowDownModel(PipelineGraph &graph)
+{
+    QJsonObject model = graph.node(QStringLiteral("model"))->params;
+    model.insert(QStringLiteral("n_estimators"), 600);
+    model.insert(QStringLiteral("learning_rate"), 0.01);
+    model.remove(QStringLiteral("early_stopping_rounds"));
+    return graph.setParams(QStringLiteral("model"), model);
+}
+
 JobSpec loopSpec(const QString &name)
 {
     JobSpec spec;
@@ -139,6 +150,7 @@ private Q_SLOTS:
 
         PipelineGraph graph;
         QVERIFY(loadDemo(graph).ok());
+        QVERIFY(slowDownModel(graph).ok()); // progress must be seen part-way
         id = m_session->runPipeline(graph);
         QVERIFY(id > 0);
         QTRY_VERIFY(model->job(id));
@@ -442,14 +454,7 @@ private Q_SLOTS:
         PipelineGraph graph;
         QVERIFY(loadDemo(graph).ok());
         m_session->nodeCache().clear(); // earlier cases ran this pipeline: run every node again
-        {
-            // Long enough in the model node (a few hundred ms) for the widget to show it.
-            QJsonObject model = graph.node(QStringLiteral("model"))->params;
-            model.insert(QStringLiteral("n_estimators"), 600);
-            model.insert(QStringLiteral("learning_rate"), 0.01);
-            model.remove(QStringLiteral("early_stopping_rounds"));
-            QVERIFY(graph.setParams(QStringLiteral("model"), model).ok());
-        }
+        QVERIFY(slowDownModel(graph).ok()); // the widget must see the model node running
         const qint64 pipelineJob = m_session->runPipeline(graph);
         QTRY_COMPARE(status.currentJobId(), pipelineJob);
         QVERIFY(status.text().contains(QStringLiteral("breast-cancer")));
