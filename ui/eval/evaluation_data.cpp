@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <optional>
 
 namespace mb {
 
@@ -43,19 +44,29 @@ std::vector<double> numbers(const QJsonValue &v)
     return out;
 }
 
+/// An optional artifact: nothing if `path` does not exist; its JSON object, or nothing with
+/// the reason added to `problems` if it cannot be read.
+std::optional<QJsonObject> readOptionalJson(const QString &path, QStringList *problems)
+{
+    if (!QFileInfo::exists(path))
+        return std::nullopt;
+    Result<QJsonObject> json = readJsonObject(path);
+    if (!json.ok()) {
+        *problems << json.error().message;
+        return std::nullopt;
+    }
+    return std::move(json).value();
+}
+
 /// One binary curve file (roc_curve.json, pr_curve.json): arrays `xKey` and `yKey` of the
 /// same length; `area` gives the number shown with it (AUC, AP). A missing file adds nothing.
 void readCurveFile(const QString &path, const QString &label, const QString &xKey, const QString &yKey,
                    double (*area)(const std::vector<double> &, const std::vector<double> &), std::vector<EvalCurve> *out,
                    QStringList *problems)
 {
-    if (!QFileInfo::exists(path))
+    const std::optional<QJsonObject> json = readOptionalJson(path, problems);
+    if (!json)
         return;
-    Result<QJsonObject> json = readJsonObject(path);
-    if (!json.ok()) {
-        *problems << json.error().message;
-        return;
-    }
     EvalCurve c{label, numbers(json->value(xKey)), numbers(json->value(yKey))};
     if (c.x.size() != c.y.size() || c.x.empty()) {
         *problems << QStringLiteral("%1: %2 and %3 must be non-empty arrays of the same length").arg(path, xKey, yKey);
@@ -153,13 +164,9 @@ void derivePerClass(EvaluationData *d)
 void readConfusion(const QDir &dir, EvaluationData *d)
 {
     const QString path = dir.filePath(QStringLiteral("confusion_matrix.json"));
-    if (!QFileInfo::exists(path))
+    const std::optional<QJsonObject> cm = readOptionalJson(path, &d->problems);
+    if (!cm)
         return;
-    Result<QJsonObject> cm = readJsonObject(path);
-    if (!cm.ok()) {
-        d->problems << cm.error().message;
-        return;
-    }
     QStringList labels;
     for (const QJsonValue &v : cm->value(QStringLiteral("labels")).toArray())
         labels << v.toString();
@@ -182,13 +189,9 @@ void readConfusion(const QDir &dir, EvaluationData *d)
 void readResiduals(const QDir &dir, EvaluationData *d)
 {
     const QString path = dir.filePath(QStringLiteral("residuals.json"));
-    if (!QFileInfo::exists(path))
+    const std::optional<QJsonObject> doc = readOptionalJson(path, &d->problems);
+    if (!doc)
         return;
-    Result<QJsonObject> doc = readJsonObject(path);
-    if (!doc.ok()) {
-        d->problems << doc.error().message;
-        return;
-    }
     const QJsonArray columns = doc->value(QStringLiteral("columns")).toArray();
     int ti = 0, pi = 1, ri = 2;
     for (int i = 0; i < columns.size(); ++i) {
@@ -219,13 +222,9 @@ void readResiduals(const QDir &dir, EvaluationData *d)
 void readImportance(const QDir &dir, EvaluationData *d)
 {
     const QString path = dir.filePath(QStringLiteral("feature_importance.json"));
-    if (!QFileInfo::exists(path))
+    const std::optional<QJsonObject> doc = readOptionalJson(path, &d->problems);
+    if (!doc)
         return;
-    Result<QJsonObject> doc = readJsonObject(path);
-    if (!doc.ok()) {
-        d->problems << doc.error().message;
-        return;
-    }
     for (auto kind = doc->begin(); kind != doc->end(); ++kind) {
         if (!kind->isObject())
             continue;
